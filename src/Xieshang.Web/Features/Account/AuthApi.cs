@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Xieshang.Web.Infrastructure.Auth;
+
+namespace Xieshang.Web.Features.Account;
+
+/// <summary>Body of <c>POST /api/auth/login</c>.</summary>
+public sealed record LoginRequest(string? UserName, string? Password);
+
+/// <summary>Body of <c>GET /api/me</c>: <c>memberId</c> is null for accounts that are not members.</summary>
+public sealed record MeResponse(string UserName, IReadOnlyList<string> Roles, string? CommitteeCode, int? MemberId);
+
+/// <summary><c>POST /api/auth/login</c> (bearer tokens) and <c>GET /api/me</c>.</summary>
+public static class AuthApi
+{
+    public static void MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Auth");
+
+        // Returns {"tokenType":"Bearer","accessToken","expiresIn" (seconds),"refreshToken"}; 401 with a
+        // problem body for bad credentials; 423 when the account is locked; 429 when the address is rate-limited.
+        api.MapPost("/auth/login", async Task<Results<SignInHttpResult, ProblemHttpResult>> (LoginRequest body, LoginService login, HttpContext ctx) =>
+        {
+            var (status, principal) = await login.CheckAsync(body.UserName, body.Password, ctx.Connection.RemoteIpAddress?.ToString());
+            return status switch
+            {
+                LoginStatus.Succeeded => TypedResults.SignIn(principal!, authenticationScheme: IdentityConstants.BearerScheme),
+                LoginStatus.LockedOut => TypedResults.Problem("账号因多次登录失败已被暂时锁定，请稍后再试。", statusCode: StatusCodes.Status423Locked, title: "Locked"),
+                _ => TypedResults.Problem("用户名或密码错误。", statusCode: StatusCodes.Status401Unauthorized, title: "Invalid credentials"),
+            };
+        }).RequireRateLimiting(AuthSetup.LoginRateLimit).AllowAnonymous().DisableAntiforgery();
+
+        api.MapGet("/me", (CurrentUser user) =>
+            TypedResults.Ok(new MeResponse(user.UserName, user.Roles.Order().ToList(), user.CommitteeCode, user.MemberId)))
+            .RequireAuthorization(Policies.SignedIn);
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Members;
+using Xieshang.Web.Infrastructure.Audit;
+using Xieshang.Web.Infrastructure.Auth;
+using Xieshang.Web.Infrastructure.Jobs;
+
+namespace Xieshang.Web.Infrastructure.Data;
+
+/// <summary>
+/// The one database context: Identity tables, Data Protection keys, audit log and every feature's
+/// entities. Each provider has a subclass (<see cref="SqliteAppDbContext"/>,
+/// <see cref="PostgresAppDbContext"/>) that owns its migrations; code depends on this base type.
+/// </summary>
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<Committee> Committees => Set<Committee>();
+    public DbSet<Sector> Sectors => Set<Sector>();
+    public DbSet<SpecialCommittee> SpecialCommittees => Set<SpecialCommittee>();
+    public DbSet<EthnicGroup> EthnicGroups => Set<EthnicGroup>();
+    public DbSet<Party> Parties => Set<Party>();
+    public DbSet<Member> Members => Set<Member>();
+
+    /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
+    public bool SuppressAudit { get; set; }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<AppUser>(b =>
+        {
+            b.Property(x => x.DisplayName).HasMaxLength(64);
+            b.HasIndex(x => x.CommitteeId);
+            b.HasIndex(x => x.MemberId);
+        });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseAuditEdits();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseAuditEdits();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void RefuseAuditEdits()
+    {
+        if (ChangeTracker.Entries<AuditEntry>().Any(e => e.State is EntityState.Modified or EntityState.Deleted))
+            throw new InvalidOperationException("The audit log is append-only.");
+    }
+}
+
+/// <summary>SQLite flavour (the embedded default). DateTimeOffset is stored as UTC ticks so it sorts and compares in SQL.</summary>
+public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> options) : AppDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}
+
+/// <summary>PostgreSQL flavour (production and scale). Ordinal columns use the "C" collation so key order is byte order.</summary>
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            if (property.FindAnnotation(ModelExtensions.OrdinalAnnotation) is not null)
+                property.SetCollation("C");
+    }
+}
+
+/// <summary>Model-building helpers shared by the feature configurations.</summary>
+public static class ModelExtensions
+{
+    internal const string OrdinalAnnotation = "Xieshang:Ordinal";
+
+    /// <summary>
+    /// Marks a string column as compared byte by byte (sort keys, scope paths, pinyin). SQLite's default
+    /// BINARY collation already is; PostgreSQL gets <c>COLLATE "C"</c>, which also lets LIKE 'prefix%' use the index.
+    /// </summary>
+    public static PropertyBuilder<string> UseOrdinalCollation(this PropertyBuilder<string> b) =>
+        b.HasAnnotation(OrdinalAnnotation, true);
+}

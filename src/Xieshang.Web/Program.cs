@@ -1,0 +1,34 @@
+using Xieshang.Web.Components;
+using Xieshang.Web.Features.Account;
+using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Members;
+using Xieshang.Web.Infrastructure;
+using Xieshang.Web.Infrastructure.Auth;
+using Xieshang.Web.Infrastructure.Data;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAppWeb(args);
+builder.AddAppDatabase();
+builder.AddAppAuth();
+
+var app = builder.Build();
+
+// CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
+if (args.Contains("migrate"))
+{
+    await DatabaseInitializer.InitializeAsync(app.Services, migrate: true);
+    return;
+}
+
+app.UseAppWeb();
+app.MapAuthApi();
+app.MapCommitteesApi();
+app.MapMembersApi();
+
+app.MapRazorComponents<App>();
+
+await DatabaseInitializer.InitializeAsync(app.Services, migrate: app.Configuration.GetValue("Database:MigrateOnStartup", true));
+app.Run();
+
+/// <summary>Entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
+public partial class Program;
