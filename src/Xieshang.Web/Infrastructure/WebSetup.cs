@@ -31,7 +31,8 @@ public static class WebSetup
         s.AddProblemDetails();
         s.AddOpenApi();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
-        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        // Structured (JSON) logs outside development, readable ones on a developer's console.
+        if (!builder.Environment.IsDevelopment()) builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);
         return builder;
     }
 

@@ -31,7 +31,7 @@ public sealed class AuditEntry
             b.Property(x => x.UserName).HasMaxLength(256);
             b.Property(x => x.Action).HasMaxLength(32);
             b.Property(x => x.EntityType).HasMaxLength(64);
-            b.Property(x => x.EntityId).HasMaxLength(64);
+            b.Property(x => x.EntityId).HasMaxLength(128);
             b.Property(x => x.CommitteePath).HasMaxLength(64);
             b.HasIndex(x => x.At);
         }
