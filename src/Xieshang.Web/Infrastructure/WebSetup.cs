@@ -49,7 +49,10 @@ public static class WebSetup
         app.MapStaticAssets();
         app.MapOpenApi();
         app.MapScalarApiReference("/openapi", o => o.WithTitle("Xieshang API"));
+        // /health: readiness, reports whether the database is reachable ("Healthy" / 503 "Unhealthy").
         app.MapHealthChecks("/health");
+        // /api/ping: liveness, a constant JSON answer with no database work (also the benchmarks' baseline).
+        app.MapGet("/api/ping", () => TypedResults.Ok(new { status = "ok" })).WithTags("Operations").AllowAnonymous();
         app.MapGet("/culture", (string c, string? returnUrl, HttpContext ctx) =>
         {
             var culture = Cultures.FirstOrDefault(x => x.Name == c) ?? Cultures[0];
