@@ -40,7 +40,10 @@ public static class WebSetup
     public static WebApplication UseAppWeb(this WebApplication app)
     {
         if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // Friendly status pages for page navigations only: the API keeps its status codes and problem bodies,
+        // and a POST must not be re-executed against a page.
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api") && HttpMethods.IsGet(ctx.Request.Method),
+            branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -48,7 +51,8 @@ public static class WebSetup
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapOpenApi();
-        app.MapScalarApiReference("/openapi", o => o.WithTitle("Xieshang API"));
+        // Browsable API reference at /api-docs (Scalar, served from the package: no CDN).
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API"));
         // /health: readiness, reports whether the database is reachable ("Healthy" / 503 "Unhealthy").
         app.MapHealthChecks("/health");
         // /api/ping: liveness, a constant JSON answer with no database work (also the benchmarks' baseline).

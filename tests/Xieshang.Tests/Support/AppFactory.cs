@@ -27,6 +27,9 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public abstract string Provider { get; }
     protected abstract string ConnectionString { get; }
 
+    /// <summary>The connection string the app under test uses (to start a second instance on the same database).</summary>
+    public string DatabaseConnectionString => ConnectionString;
+
     /// <summary>Logins allowed per client address per minute (high, except in the rate-limit test).</summary>
     protected virtual int LoginRequestsPerMinute => 100_000;
 

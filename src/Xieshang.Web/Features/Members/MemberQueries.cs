@@ -22,8 +22,11 @@ public enum MemberOrder
 /// </summary>
 public sealed record MemberFilter(
     string? Committee = null, int? Sector = null, string? Party = null, Position? Position = null, int? Term = null,
-    bool? Active = null, string? Q = null, MemberOrder Order = MemberOrder.Stroke, int Page = 1, int PageSize = 50)
+    bool? Active = null, string? Q = null, string? Order = null, int Page = 1, int PageSize = 50)
 {
+    /// <summary>The sort order: <c>order=pinyin</c> (any case) selects pinyin order, anything else the official stroke order.</summary>
+    public MemberOrder SortOrder => string.Equals(Order, nameof(MemberOrder.Pinyin), StringComparison.OrdinalIgnoreCase) ? MemberOrder.Pinyin : MemberOrder.Stroke;
+
     /// <summary>Largest page the API serves.</summary>
     public const int MaxPageSize = 200;
 }
@@ -74,7 +77,7 @@ public static class MemberQueries
         var size = Math.Clamp(f.PageSize, 1, MemberFilter.MaxPageSize);
         var page = Math.Max(1, f.Page);
         var total = await q.CountAsync(ct);
-        var ordered = f.Order == MemberOrder.Pinyin ? q.OrderBy(m => m.PinyinKey).ThenBy(m => m.Id) : q.OrderBy(m => m.StrokeKey).ThenBy(m => m.Id);
+        var ordered = f.SortOrder == MemberOrder.Pinyin ? q.OrderBy(m => m.PinyinKey).ThenBy(m => m.Id) : q.OrderBy(m => m.StrokeKey).ThenBy(m => m.Id);
         var rows = await ordered.Skip((page - 1) * size).Take(size)
             .Select(m => new
             {

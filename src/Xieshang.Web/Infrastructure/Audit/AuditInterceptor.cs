@@ -18,6 +18,9 @@ namespace Xieshang.Web.Infrastructure.Audit;
 /// </summary>
 public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clock) : SaveChangesInterceptor
 {
+    /// <summary>JSON options for audit rows: Chinese text kept readable, not \u-escaped.</summary>
+    public static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
+
     private static readonly HashSet<string> Secret = [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp)];
     private static readonly HashSet<string> Noise = [nameof(Member.StrokeKey), nameof(Member.PinyinKey), nameof(Member.PinyinFull), nameof(Member.PinyinInitials), nameof(Member.UpdatedAt), nameof(AppUser.AccessFailedCount), nameof(AppUser.FailureWindowStart)];
 
@@ -57,7 +60,7 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
                 EntityType = e.Metadata.ClrType.Name,
                 EntityId = KeyOf(e),
                 CommitteePath = (e.Entity as Member)?.CommitteePath,
-                Changes = JsonSerializer.Serialize(changes),
+                Changes = JsonSerializer.Serialize(changes, Json),
             });
         }
     }

@@ -65,7 +65,7 @@ public sealed class LoginService(UserManager<AppUser> users, SignInManager<AppUs
             Action = action,
             EntityType = "",
             EntityId = "",
-            Changes = JsonSerializer.Serialize(new { address, detail }),
+            Changes = JsonSerializer.Serialize(new { address, detail }, AuditInterceptor.Json),
         });
         await db.SaveChangesAsync();
     }
