@@ -34,6 +34,13 @@ public static class DatabaseInitializer
         var db = sp.GetRequiredService<AppDbContext>();
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Xieshang.Database");
         var clock = sp.GetRequiredService<TimeProvider>();
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging: readers do not block the writer (several requests at once on the embedded default).
+            await db.Database.OpenConnectionAsync(ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await db.Database.CloseConnectionAsync();
+        }
         if (migrate)
         {
             // EF Core takes a database-wide migration lock, so concurrent instances apply each migration once.
