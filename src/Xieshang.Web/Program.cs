@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddAppWeb(args);
 builder.AddAppDatabase();
 builder.AddAppAuth();
+builder.AddAppPages();
 
 var app = builder.Build();
 
@@ -22,6 +23,7 @@ if (args.Contains("migrate"))
 
 app.UseAppWeb();
 app.MapAuthApi();
+app.MapAccountEndpoints();
 app.MapCommitteesApi();
 app.MapMembersApi();
 
