@@ -11,6 +11,7 @@ builder.AddAppWeb(args);
 builder.AddAppDatabase();
 builder.AddAppAuth();
 builder.AddAppPages();
+builder.AddRoster();
 
 var app = builder.Build();
 
@@ -26,6 +27,7 @@ app.MapAuthApi();
 app.MapAccountEndpoints();
 app.MapCommitteesApi();
 app.MapMembersApi();
+app.MapRosterApi();
 
 app.MapRazorComponents<App>();
 

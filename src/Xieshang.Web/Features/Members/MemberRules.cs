@@ -19,6 +19,10 @@ public sealed record RawMember(string? Name, string? Gender, string? EthnicGroup
 public sealed record MemberValues(string Name, Gender Gender, string EthnicGroupCode, DateOnly? BirthMonth, string PartyCode, int SectorId,
     Position Position, int Term, string WorkUnit, string Phone, string Email)
 {
+    /// <summary>The stored values of <paramref name="m"/>, comparable (record equality) with newly validated values.</summary>
+    public static MemberValues Of(Member m) =>
+        new(m.Name, m.Gender, m.EthnicGroupCode, m.BirthMonth, m.PartyCode, m.SectorId, m.Position, m.Term, m.WorkUnit, m.Phone, m.Email);
+
     /// <summary>Copies the values onto <paramref name="m"/> (name through <see cref="Member.SetName"/>).</summary>
     public void ApplyTo(Member m, DateTimeOffset now)
     {
@@ -104,6 +108,20 @@ public static class MemberRules
         Position.Chairperson => "主席", Position.ViceChairperson => "副主席", Position.SecretaryGeneral => "秘书长",
         Position.StandingMember => "常委", _ => "委员",
     };
+
+    /// <summary>Roster word of a gender: 男 or 女.</summary>
+    public static string GenderWord(Gender g) => g == Gender.Female ? "女" : "男";
+
+    /// <summary>Roster word of a term as offices write it, 1–99: 9 → 第九届, 14 → 第十四届, 20 → 第二十届; other numbers as digits (第100届).</summary>
+    public static string TermWord(int term)
+    {
+        const string digits = "一二三四五六七八九";
+        if (term is < 1 or > 99) return $"第{term}届";
+        var (tens, units) = (term / 10, term % 10);
+        var number = tens == 0 ? digits[units - 1].ToString()
+            : (tens == 1 ? "" : digits[tens - 1].ToString()) + "十" + (units == 0 ? "" : digits[units - 1].ToString());
+        return $"第{number}届";
+    }
 
     /// <summary>
     /// Validates <paramref name="raw"/>. Returns the values, or null and one Chinese message per bad field.
