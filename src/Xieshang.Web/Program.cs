@@ -25,6 +25,7 @@ if (args.Contains("migrate"))
 app.UseAppWeb();
 app.MapAuthApi();
 app.MapAccountEndpoints();
+app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
 app.MapRosterApi();

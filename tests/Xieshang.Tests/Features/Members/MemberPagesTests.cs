@@ -11,7 +11,7 @@ public abstract class MemberPagesTests(AppFactory app)
     public async Task Office_pages_refuse_members_and_the_audit_log_refuses_staff()
     {
         var member = await app.SignedInPageClientAsync("member.520201");
-        foreach (var url in new[] { "/members", "/committees", "/admin/audit", "/members/new?committee=520201" })
+        foreach (var url in new[] { "/members", "/committees", "/members/import", "/admin/audit", "/members/new?committee=520201" })
         {
             var res = await member.GetAsync(url);
             Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
@@ -23,6 +23,8 @@ public abstract class MemberPagesTests(AppFactory app)
 
         var staff = await app.SignedInPageClientAsync("staff.520200");
         Assert.Equal("/account/denied", (await staff.GetAsync("/admin/audit")).Target().Split('?')[0]);
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+        Assert.Equal("/account/denied", (await leader.GetAsync("/members/import")).Target().Split('?')[0]);
     }
 
     [Fact]
@@ -166,6 +168,56 @@ public abstract class MemberPagesTests(AppFactory app)
         var en = await leader.GetHtmlAsync("/?culture=en");
         Assert.Contains("By sector", en);
         Assert.Contains("Lower committees", en);
+    }
+
+    [Fact]
+    public async Task Import_page_previews_every_row_with_its_problems_then_confirm_stores_the_valid_ones()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var page = await staff.GetHtmlAsync("/members/import?committee=520281");
+        Assert.Contains("<option value=\"520281\" selected", page);
+        Assert.DoesNotContain("value=\"CN\"", page);
+
+        var xlsx = new MemoryStream();
+        MiniExcelLibs.MiniExcel.SaveAs(xlsx, new[]
+        {
+            new Dictionary<string, object> { ["姓名"] = "端木　青", ["性别"] = "女", ["民族"] = "汉族", ["党派"] = "民进", ["界别"] = "教育界", ["届次"] = "第十届", ["手机号码"] = "13900002001" },
+            new Dictionary<string, object> { ["姓名"] = "端木白", ["性别"] = "男", ["民族"] = "汉族", ["党派"] = "不存在党", ["界别"] = "教育界", ["届次"] = "第十届", ["手机号码"] = "" },
+        });
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(PageClient.Token(page)), "__RequestVerificationToken" },
+            { new StringContent("preview"), "_handler" },
+            { new StringContent("520281"), "committee" },
+            { new ByteArrayContent(xlsx.ToArray()), "file", "名册.xlsx" },
+        };
+        var preview = await staff.PostAsync("/members/import", form);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        var html = await preview.HtmlAsync();
+        Assert.Contains("端木青", html);
+        Assert.Contains("无法识别的党派“不存在党”", html);
+        Assert.Contains("第 3 行“党派”", html);
+        Assert.Equal(0, await app.WithDbAsync(db => db.Members.CountAsync(m => m.Name.StartsWith("端木"))));
+
+        var data = System.Text.RegularExpressions.Regex.Match(html, "name=\"data\" value=\"([^\"]+)\"").Groups[1].Value;
+        var confirm = await staff.PostAsync("/members/import/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = PageClient.Token(html), ["committee"] = "520281", ["fileName"] = "名册.xlsx", ["data"] = data,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, confirm.StatusCode);
+        Assert.Equal("/members/import?committee=520281&created=1&updated=0&skipped=1", confirm.Target());
+        Assert.Equal(["端木青"], await app.WithDbAsync(db => db.Members.Where(m => m.Name.StartsWith("端木")).Select(m => m.Name).ToListAsync()));
+        Assert.Contains("新增 1 人，更新 0 人，1 行因有问题未导入", await staff.GetHtmlAsync(confirm.Target()));
+
+        // Staff of another committee may not confirm into it, whatever the form says.
+        var county = await app.SignedInPageClientAsync("staff.520201");
+        var token = await county.TokenOfAsync("/members/import");
+        var refused = await county.PostAsync("/members/import/confirm", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["committee"] = "520281", ["fileName"] = "名册.xlsx", ["data"] = data,
+        }));
+        Assert.Equal("/account/denied", refused.Target().Split('?')[0]);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Members.CountAsync(m => m.Name.StartsWith("端木"))));
     }
 
     [Fact]
