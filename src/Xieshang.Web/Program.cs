@@ -7,19 +7,27 @@ using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddAppWeb(args);
-builder.AddAppDatabase();
-builder.AddAppAuth();
-builder.AddAppPages();
-builder.AddRoster();
-
-var app = builder.Build();
-
-// CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
-if (args.Contains("migrate"))
+WebApplication app;
+try
 {
-    await DatabaseInitializer.InitializeAsync(app.Services, migrate: true);
-    return;
+    builder.AddAppWeb(args);
+    builder.AddAppDatabase();
+    builder.AddAppAuth();
+    builder.AddAppPages();
+    builder.AddRoster();
+    app = builder.Build();
+
+    // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
+    if (args.Contains("migrate"))
+    {
+        await DatabaseInitializer.InitializeAsync(app.Services, migrate: true);
+        return 0;
+    }
+}
+catch (ConfigurationProblemException e)
+{
+    Console.Error.WriteLine($"Xieshang cannot start: {e.Message}");
+    return 1;
 }
 
 app.UseAppWeb();
@@ -32,8 +40,17 @@ app.MapRosterApi();
 
 app.MapRazorComponents<App>();
 
-await DatabaseInitializer.InitializeAsync(app.Services, migrate: app.Configuration.GetValue("Database:MigrateOnStartup", true));
-app.Run();
+try
+{
+    await DatabaseInitializer.InitializeAsync(app.Services, migrate: app.Configuration.GetValue("Database:MigrateOnStartup", true));
+}
+catch (ConfigurationProblemException e)
+{
+    Console.Error.WriteLine($"Xieshang cannot start: {e.Message}");
+    return 1;
+}
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
 public partial class Program;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
+using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 
 namespace Xieshang.Web.Infrastructure;
@@ -28,7 +29,27 @@ public static class WebSetup
         });
         s.AddRazorComponents();
         s.AddAntiforgery();
-        s.AddProblemDetails();
+        // Every API error is a problem body with a Chinese detail, including the bare 400/401/403/404/429 that
+        // binding, authentication and the rate limiter produce; exception details never reach a response.
+        s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Status switch
+            {
+                400 => "请求格式不正确：请检查 JSON 内容和查询参数的类型。",
+                401 => "请先登录（POST /api/auth/login 获取令牌，并以 Authorization: Bearer 令牌 调用）。",
+                403 => "您的账号无权访问该数据或执行该操作。",
+                404 => "未找到请求的资源。",
+                405 => "不支持该请求方法。",
+                413 => "请求内容过大。",
+                415 => "不支持的内容类型，请发送 JSON。",
+                429 => "请求过于频繁，请稍后再试。",
+                >= 500 => "服务器处理请求时出错，请稍后再试；如问题持续，请联系系统管理员。",
+                _ => null,
+            };
+            ctx.ProblemDetails.Extensions.Remove("exception");
+        });
+        // Binding failures become a plain 400 (then a problem body), never an exception page with request headers.
+        s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         s.AddOpenApi();
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         // Structured (JSON) logs outside development, readable ones on a developer's console.
@@ -39,20 +60,26 @@ public static class WebSetup
     /// <summary>The middleware pipeline in order: errors, static files, localization, auth, rate limits, antiforgery.</summary>
     public static WebApplication UseAppWeb(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/error", createScopeForErrors: true);
-        // Friendly status pages for page navigations only: the API keeps its status codes and problem bodies,
-        // and a POST must not be re-executed against a page.
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api") && HttpMethods.IsGet(ctx.Request.Method),
+        // Unhandled errors, in every environment: the API answers a problem body, a page goes to the friendly
+        // error page. No stack trace reaches a user (the log has it).
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteErrorAsync });
+        // Bare error statuses: the API gets a problem body; page navigations get a friendly page (re-executed
+        // as GET only, since a POST cannot be re-run against a page).
+        app.UseWhen(IsApi, branch => branch.UseStatusCodePages());
+        app.UseWhen(ctx => !IsApi(ctx) && HttpMethods.IsGet(ctx.Request.Method),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        // Routing after the status-code pages, so that a re-executed request finds the status page's endpoint.
+        app.UseRouting();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        app.UseCookieApiAntiforgery();
         app.MapStaticAssets();
         app.MapOpenApi();
         // Browsable API reference at /api-docs (Scalar, served from the package: no CDN).
-        app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API"));
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API").DisableDefaultFonts());
         // /health: readiness, reports whether the database is reachable ("Healthy" / 503 "Unhealthy").
         app.MapHealthChecks("/health");
         // /api/ping: liveness, a constant JSON answer with no database work (also the benchmarks' baseline).
@@ -63,8 +90,33 @@ public static class WebSetup
             ctx.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
                 new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
-            return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//") ? returnUrl : "/");
+            return Results.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
         }).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>True for requests to the JSON API (<c>/api/…</c>).</summary>
+    public static bool IsApi(HttpContext ctx) => ctx.Request.Path.StartsWithSegments("/api");
+
+    /// <summary>
+    /// True when <paramref name="url"/> is a path on this site: starts with one <c>/</c>, not <c>//</c> or <c>/\</c>
+    /// (which browsers treat as another host), and has no control characters.
+    /// </summary>
+    public static bool IsLocalUrl(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
+
+    private static async Task WriteErrorAsync(HttpContext ctx)
+    {
+        if (!IsApi(ctx))
+        {
+            ctx.Response.Redirect("/status/500");
+            return;
+        }
+        ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = ctx,
+            ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "Server error" },
+        });
     }
 }

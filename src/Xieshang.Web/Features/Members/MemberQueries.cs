@@ -17,13 +17,16 @@ public enum MemberOrder
 
 /// <summary>
 /// Filters of the member list, bound from the query string by the API and the page alike.
-/// <c>Committee</c> includes the committees below it; <c>Q</c> matches the name, its full pinyin
+/// <c>Committee</c> includes the committees below it unless <c>IncludeBelow=false</c>; <c>Q</c> matches the name, its full pinyin
 /// (<c>zhangsan</c>) or pinyin initials (<c>zs</c>), by prefix.
 /// </summary>
 public sealed record MemberFilter(
     string? Committee = null, int? Sector = null, string? Party = null, Position? Position = null, int? Term = null,
-    bool? Active = null, string? Q = null, string? Order = null, int Page = 1, int PageSize = 50)
+    bool? Active = null, string? Q = null, string? Order = null, int Page = 1, int PageSize = 50, bool? IncludeBelow = null)
 {
+    /// <summary>Largest page number served (deeper pages are empty anyway; keeps the offset arithmetic in range).</summary>
+    public const int MaxPage = 100_000;
+
     /// <summary>The sort order: <c>order=pinyin</c> (any case) selects pinyin order, anything else the official stroke order.</summary>
     public MemberOrder SortOrder => string.Equals(Order, nameof(MemberOrder.Pinyin), StringComparison.OrdinalIgnoreCase) ? MemberOrder.Pinyin : MemberOrder.Stroke;
 
@@ -50,7 +53,7 @@ public static class MemberQueries
         {
             var path = await db.Committees.Where(c => c.Code == f.Committee).Select(c => c.Path).FirstOrDefaultAsync(ct);
             if (path is null) return null;
-            q = q.Where(m => m.CommitteePath.StartsWith(path));
+            q = f.IncludeBelow == false ? q.Where(m => m.CommitteePath == path) : q.Where(m => m.CommitteePath.StartsWith(path));
         }
         if (f.Sector is { } s) q = q.Where(m => m.SectorId == s);
         if (!string.IsNullOrWhiteSpace(f.Party)) q = q.Where(m => m.PartyCode == f.Party);
@@ -75,7 +78,7 @@ public static class MemberQueries
         var q = await FilteredAsync(db, user, f, ct);
         if (q is null) return null;
         var size = Math.Clamp(f.PageSize, 1, MemberFilter.MaxPageSize);
-        var page = Math.Max(1, f.Page);
+        var page = Math.Clamp(f.Page, 1, MemberFilter.MaxPage);
         var total = await q.CountAsync(ct);
         var ordered = f.SortOrder == MemberOrder.Pinyin ? q.OrderBy(m => m.PinyinKey).ThenBy(m => m.Id) : q.OrderBy(m => m.StrokeKey).ThenBy(m => m.Id);
         var rows = await ordered.Skip((page - 1) * size).Take(size)

@@ -109,6 +109,9 @@ public static class MemberRules
         Position.StandingMember => "常委", _ => "委员",
     };
 
+    /// <summary>Youngest age a member can have, in years (members are adult citizens; a younger birth month is a typing error).</summary>
+    public const int MinimumAge = 18;
+
     /// <summary>Roster word of a gender: 男 or 女.</summary>
     public static string GenderWord(Gender g) => g == Gender.Female ? "女" : "男";
 
@@ -144,8 +147,9 @@ public static class MemberRules
         DateOnly? birth = null;
         if (raw.BirthMonth is not null && !(raw.BirthMonth is string bs && string.IsNullOrWhiteSpace(bs)))
         {
-            if (RosterValues.TryParseBirthMonth(raw.BirthMonth, today, out var b, out e)) birth = b;
-            else errors.Add((MemberField.BirthMonth, e));
+            if (!RosterValues.TryParseBirthMonth(raw.BirthMonth, today, out var b, out e)) errors.Add((MemberField.BirthMonth, e));
+            else if (b > today.AddYears(-MinimumAge)) errors.Add((MemberField.BirthMonth, $"出生年月 {b:yyyy.MM} 不合理：委员应年满 {MinimumAge} 周岁"));
+            else birth = b;
         }
 
         var partyText = Clean(raw.Party);
@@ -183,12 +187,27 @@ public static class MemberRules
             input.Position, input.Term, input.WorkUnit, input.Phone, input.Email);
         var now = clock.GetUtcNow();
         var (values, errors) = Validate(lookups, raw, DateOnly.FromDateTime(now.UtcDateTime));
-        if (values is null)
-            return errors.GroupBy(x => x.Field).ToDictionary(g => char.ToLowerInvariant(g.Key.ToString()[0]) + g.Key.ToString()[1..], g => g.Select(x => x.Message).ToArray());
+        if (values is not null)
+        {
+            // The same person twice in one committee: the roster import refuses it per row, the API likewise.
+            var twin = await db.Members.AsNoTracking()
+                .Where(x => x.CommitteeId == committeeId && x.Id != m.Id
+                    && ((x.Name == values.Name && x.BirthMonth == values.BirthMonth) || (values.Phone != "" && x.Phone == values.Phone)))
+                .Select(x => new { x.Id, x.Name, x.Phone }).FirstOrDefaultAsync(ct);
+            if (twin is not null && values.Phone != "" && twin.Phone == values.Phone)
+                errors.Add((MemberField.Phone, $"手机号码 {values.Phone} 已是本政协委员“{twin.Name}”（编号 {twin.Id}）的号码"));
+            else if (twin is not null)
+                errors.Add((MemberField.Name, $"本政协已有姓名和出生年月相同的委员“{twin.Name}”（编号 {twin.Id}），请勿重复录入"));
+        }
+        if (values is null || errors.Count > 0)
+            return errors.GroupBy(x => x.Field).ToDictionary(g => ApiFieldName(g.Key), g => g.Select(x => x.Message).ToArray());
         values.ApplyTo(m, now);
         if (input.IsActive is { } active) m.IsActive = active;
         return [];
     }
+
+    /// <summary>Name of a field in API bodies and error keys: <c>sectorId</c> for the sector, camel case otherwise.</summary>
+    public static string ApiFieldName(MemberField f) => f == MemberField.Sector ? "sectorId" : char.ToLowerInvariant(f.ToString()[0]) + f.ToString()[1..];
 
     private static string Clean(string? s) => RosterValues.ToHalfWidth(s ?? "").Replace(" ", "").Trim();
 }

@@ -56,8 +56,10 @@ public static class MembersApi
         api.MapPost("", async Task<Results<Created<MemberDetail>, ValidationProblem, NotFound<ProblemDetails>, ForbidHttpResult>> (
             MemberInput input, AppDbContext db, IAuthorizationService auth, HttpContext ctx, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
+            if (string.IsNullOrWhiteSpace(input.CommitteeCode))
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["committeeCode"] = ["请指定委员所属政协组织的代码（committeeCode），如 520201"] });
             var committee = await db.Committees.FirstOrDefaultAsync(c => c.Code == input.CommitteeCode, ct);
-            if (committee is null) return CommitteesApi.NotFound(input.CommitteeCode ?? "");
+            if (committee is null) return CommitteesApi.NotFound(input.CommitteeCode);
             if (!(await auth.AuthorizeAsync(ctx.User, committee, Scope.Manage)).Succeeded) return TypedResults.Forbid();
             var m = new Member { CommitteeId = committee.Id, CommitteePath = committee.Path, CreatedAt = clock.GetUtcNow() };
             var errors = await MemberRules.ApplyAsync(db, m, input, committee.Id, clock, ct);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
@@ -12,36 +13,110 @@ using Xieshang.Web.Infrastructure.Jobs;
 namespace Xieshang.Web.Infrastructure.Audit;
 
 /// <summary>
-/// Adds an <see cref="AuditEntry"/> for every added, modified or deleted entity in the same SaveChanges
-/// (so the change and its audit row commit together). The actor is the signed-in user of the current
-/// request, or <c>system</c>. Secrets (password hashes, security stamps) are never written.
+/// Adds an <see cref="AuditEntry"/> for every added, modified or deleted entity, committed together with the
+/// change. Rows of modified and deleted entities go into the same SaveChanges; rows of added entities wait
+/// until the database has generated their keys and are saved right after, inside the same transaction (the
+/// caller's, or one this interceptor opens and commits), so every audit row names its entity's real id.
+/// The actor is the signed-in user of the current request, or <c>system</c>. Secrets (password hashes,
+/// security stamps) are never written; enum values are written by name.
 /// </summary>
 public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clock) : SaveChangesInterceptor
 {
     /// <summary>JSON options for audit rows: Chinese text kept readable, not \u-escaped.</summary>
-    public static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All) };
-
-    private static readonly HashSet<string> Secret = [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(AppUser.ConcurrencyStamp)];
-    private static readonly HashSet<string> Noise = [nameof(Member.StrokeKey), nameof(Member.PinyinKey), nameof(Member.PinyinFull), nameof(Member.PinyinInitials), nameof(Member.UpdatedAt), nameof(AppUser.AccessFailedCount), nameof(AppUser.FailureWindowStart)];
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public static readonly JsonSerializerOptions Json = new()
     {
-        if (eventData.Context is AppDbContext db) Record(db);
-        return base.SavingChangesAsync(eventData, result, cancellationToken);
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static readonly HashSet<string> Secret = [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp)];
+    private static readonly HashSet<string> Noise =
+    [
+        nameof(Member.StrokeKey), nameof(Member.PinyinKey), nameof(Member.PinyinFull), nameof(Member.PinyinInitials), nameof(Member.UpdatedAt),
+        nameof(AppUser.AccessFailedCount), nameof(AppUser.FailureWindowStart), nameof(AppUser.ConcurrencyStamp),
+    ];
+
+    /// <summary>Audit rows of added entities waiting for their keys, and the transaction opened for them, per context.</summary>
+    internal sealed class Pending
+    {
+        public List<(AuditEntry Row, EntityEntry Entity)> Added { get; } = [];
+        public IDbContextTransaction? OwnTransaction { get; set; }
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is AppDbContext db && Record(db) && db.Database.CurrentTransaction is null)
+            db.PendingAudit!.OwnTransaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        return result;
     }
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is AppDbContext db) Record(db);
-        return base.SavingChanges(eventData, result);
+        if (eventData.Context is AppDbContext db && Record(db) && db.Database.CurrentTransaction is null)
+            db.PendingAudit!.OwnTransaction = db.Database.BeginTransaction();
+        return result;
+    }
+
+    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is AppDbContext { PendingAudit: { } pending } db)
+        {
+            db.PendingAudit = null;
+            await using var tx = pending.OwnTransaction;
+            db.AuditEntries.AddRange(Resolve(pending));
+            await db.SaveChangesAsync(cancellationToken);
+            if (tx is not null) await tx.CommitAsync(cancellationToken);
+        }
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (eventData.Context is AppDbContext { PendingAudit: { } pending } db)
+        {
+            db.PendingAudit = null;
+            using var tx = pending.OwnTransaction;
+            db.AuditEntries.AddRange(Resolve(pending));
+            db.SaveChanges();
+            tx?.Commit();
+        }
+        return result;
+    }
+
+    public override async Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (eventData.Context is AppDbContext { PendingAudit: { } pending } db)
+        {
+            db.PendingAudit = null;
+            if (pending.OwnTransaction is { } tx) await tx.DisposeAsync(); // rolls back
+        }
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData)
+    {
+        if (eventData.Context is AppDbContext { PendingAudit: { } pending } db)
+        {
+            db.PendingAudit = null;
+            pending.OwnTransaction?.Dispose();
+        }
+    }
+
+    private static IEnumerable<AuditEntry> Resolve(Pending pending)
+    {
+        foreach (var (row, entity) in pending.Added)
+        {
+            row.EntityId = KeyOf(entity);
+            yield return row;
+        }
     }
 
     /// <summary>The actor's user name for audit rows: the signed-in user or <c>system</c>.</summary>
     public static string Actor(ClaimsPrincipal? user) => user?.Identity?.IsAuthenticated == true ? user.Identity.Name ?? "?" : "system";
 
-    private void Record(AppDbContext db)
+    /// <summary>Adds the audit rows of this SaveChanges; returns true when rows of added entities wait for their keys.</summary>
+    private bool Record(AppDbContext db)
     {
-        if (db.SuppressAudit) return;
+        if (db.SuppressAudit) return false;
         var actor = Actor(http.HttpContext?.User);
         var now = clock.GetUtcNow();
         var entries = db.ChangeTracker.Entries()
@@ -52,7 +127,7 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
         {
             var changes = Describe(e);
             if (e.State == EntityState.Modified && changes.Count == 0) continue;
-            db.AuditEntries.Add(new AuditEntry
+            var row = new AuditEntry
             {
                 At = now,
                 UserName = actor,
@@ -61,16 +136,20 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
                 EntityId = KeyOf(e),
                 CommitteePath = (e.Entity as Member)?.CommitteePath,
                 Changes = JsonSerializer.Serialize(changes, Json),
-            });
+            };
+            if (e.State == EntityState.Added && e.Properties.Any(p => p.IsTemporary))
+                (db.PendingAudit ??= new Pending()).Added.Add((row, e));
+            else
+                db.AuditEntries.Add(row);
         }
+        return db.PendingAudit is { Added.Count: > 0 };
     }
 
     private static string KeyOf(EntityEntry e)
     {
         var key = e.Metadata.FindPrimaryKey();
         if (key is null) return "";
-        // Keys generated by the database are not known yet for added rows; the "new" values carry the natural identity.
-        return string.Join(",", key.Properties.Select(p => e.Property(p.Name).IsTemporary ? "(new)" : e.Property(p.Name).CurrentValue?.ToString()));
+        return string.Join(",", key.Properties.Select(p => e.Property(p.Name).CurrentValue?.ToString()));
     }
 
     private static Dictionary<string, object?> Describe(EntityEntry e)

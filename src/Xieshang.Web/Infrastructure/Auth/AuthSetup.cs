@@ -109,6 +109,11 @@ public static class AuthSetup
         s.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (ctx, _) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
             o.AddPolicy(LoginRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "local",
                 _ => new FixedWindowRateLimiterOptions
@@ -123,6 +128,31 @@ public static class AuthSetup
         s.AddScoped(sp => CurrentUser.From(sp.GetRequiredService<IHttpContextAccessor>().HttpContext?.User));
         return builder;
     }
+
+    /// <summary>
+    /// The API takes bearer tokens and, for the pages' convenience, the sign-in cookie. A browser sends the cookie
+    /// on cross-site requests too, so a state-changing API call authenticated by the cookie alone must carry the
+    /// antiforgery token (header <c>RequestVerificationToken</c>); bearer calls need none (a token is never sent
+    /// by the browser on its own). Refused calls get 400 with a problem body and change nothing.
+    /// </summary>
+    public static IApplicationBuilder UseCookieApiAntiforgery(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
+    {
+        var unsafeMethod = !(HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method) || HttpMethods.IsOptions(ctx.Request.Method));
+        var byCookie = ctx.User.Identity?.IsAuthenticated == true
+            && !ctx.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        if (unsafeMethod && byCookie && ctx.Request.Path.StartsWithSegments("/api")
+            && !await ctx.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(ctx))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = ctx,
+                ProblemDetails = { Status = 400, Title = "Antiforgery", Detail = "以登录 Cookie 调用接口修改数据时须附带防伪令牌（RequestVerificationToken），或改用 Bearer 令牌。" },
+            });
+            return;
+        }
+        await next();
+    });
 
     private static Task ApiOr(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> ctx, int status)
     {

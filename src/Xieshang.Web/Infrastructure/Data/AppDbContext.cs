@@ -31,6 +31,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
 
+    /// <summary>Audit rows of this context's current SaveChanges that wait for generated keys (owned by <see cref="Audit.AuditInterceptor"/>).</summary>
+    internal Audit.AuditInterceptor.Pending? PendingAudit { get; set; }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -64,7 +64,7 @@ public static class DatabaseInitializer
             if (options.Demo)
             {
                 if (string.IsNullOrWhiteSpace(options.DemoPassword))
-                    throw new InvalidOperationException("The demo is on but Bootstrap:DemoPassword is not set.");
+                    throw new ConfigurationProblemException("The demo is on (Bootstrap:Demo or --demo) but Bootstrap:DemoPassword is not set.");
                 await DemoSeeder.SeedAsync(db, users, options.DemoPassword, clock, logger, ct);
             }
         }
@@ -76,12 +76,17 @@ public static class DatabaseInitializer
 
     private static async Task EnsureAdminAsync(UserManager<AppUser> users, string? password, ILogger logger)
     {
-        if (await users.FindByNameAsync("admin") is not null) return;
+        if (await users.FindByNameAsync("admin") is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(password))
+                logger.LogInformation("Bootstrap:AdminPassword is ignored: the admin account already exists (change its password in the product)");
+            return;
+        }
         var generated = string.IsNullOrWhiteSpace(password);
         if (generated) password = GeneratePassword();
         var admin = new AppUser { UserName = "admin", DisplayName = "系统管理员" };
         var r = await users.CreateAsync(admin, password!);
-        if (!r.Succeeded) throw new InvalidOperationException("Bootstrap:AdminPassword is not accepted: " + string.Join("; ", r.Errors.Select(e => e.Description)));
+        if (!r.Succeeded) throw new ConfigurationProblemException("Bootstrap:AdminPassword is not accepted: " + string.Join("; ", r.Errors.Select(e => e.Description)));
         await users.AddToRoleAsync(admin, Roles.Admin);
         if (generated)
         {

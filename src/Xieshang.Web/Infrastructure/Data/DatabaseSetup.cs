@@ -28,13 +28,15 @@ public static class DatabaseSetup
     public static IHostApplicationBuilder AddAppDatabase(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (!options.IsPostgres && !options.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigurationProblemException($"Database:Provider is \"{options.Provider}\"; use Sqlite or PostgreSQL.");
         builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<AuditInterceptor>();
         var cs = builder.Configuration.GetConnectionString("Default");
         if (options.IsPostgres)
         {
             if (string.IsNullOrWhiteSpace(cs))
-                throw new InvalidOperationException("Database:Provider is PostgreSQL but ConnectionStrings:Default is empty.");
+                throw new ConfigurationProblemException("Database:Provider is PostgreSQL but ConnectionStrings:Default is empty.");
             builder.Services.AddDbContext<PostgresAppDbContext>((sp, o) => o
                 .UseNpgsql(cs, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
                 .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
@@ -48,6 +50,11 @@ public static class DatabaseSetup
                 Directory.CreateDirectory(dir);
                 cs = $"Data Source={Path.Combine(dir, "xieshang.db")}";
             }
+            else if (!cs.Contains('='))
+            {
+                // A bare file path is accepted as the SQLite file.
+                cs = $"Data Source={cs}";
+            }
             builder.Services.AddDbContext<SqliteAppDbContext>((sp, o) => o
                 .UseSqlite(cs)
                 .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
@@ -57,6 +64,9 @@ public static class DatabaseSetup
         return builder;
     }
 }
+
+/// <summary>A configuration value that prevents start-up; <c>Program</c> prints its message (no stack trace) and exits with code 1.</summary>
+public sealed class ConfigurationProblemException(string message) : Exception(message);
 
 /// <summary>Design-time factory for <c>dotnet ef migrations add … --context SqliteAppDbContext</c>.</summary>
 public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>

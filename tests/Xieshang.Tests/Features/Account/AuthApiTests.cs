@@ -109,5 +109,9 @@ public sealed class LoginRateLimitTests(StrictLoginLimitFactory app) : IClassFix
         foreach (var user in new[] { "staff.520200", "staff.520201", "leader.520200", "member.520200" })
             codes.Add((await client.PostAsJsonAsync("/api/auth/login", new { userName = user, password = AppFactory.DemoPassword })).StatusCode);
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
+        var limited = await client.PostAsJsonAsync("/api/auth/login", new { userName = "staff.520200", password = AppFactory.DemoPassword });
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("60", limited.Headers.GetValues("Retry-After").Single());
+        Assert.Contains("频繁", await limited.Content.ReadAsStringAsync());
     }
 }

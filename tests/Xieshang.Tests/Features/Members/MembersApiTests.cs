@@ -135,7 +135,7 @@ public abstract class MembersApiTests(AppFactory app)
         Assert.Equal("13908585679", after.GetProperty("phone").GetString());
 
         var audit = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "Member" && a.UserName == "staff.520200" && a.CommitteePath!.Contains("520204")).ToListAsync());
-        Assert.Contains(audit, a => a.Action == "Added" && a.Changes.Contains("阿依古丽·买买提"));
+        Assert.Contains(audit, a => a.Action == "Added" && a.EntityId == id.ToString() && a.Changes.Contains("阿依古丽·买买提") && a.Changes.Contains("\"Female\""));
         Assert.Contains(audit, a => a.Action == "Modified" && a.Changes.Contains("13908585678") && a.Changes.Contains("13908585679"));
         Assert.Contains(audit, a => a.Action == "Modified" && a.Changes.Contains("IsActive"));
     }
@@ -152,10 +152,58 @@ public abstract class MembersApiTests(AppFactory app)
         });
         Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
         var errors = (await res.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
-        foreach (var field in new[] { "name", "gender", "ethnicGroup", "birthMonth", "party", "sector", "term", "phone", "email" })
+        foreach (var field in new[] { "name", "gender", "ethnicGroup", "birthMonth", "party", "sectorId", "term", "phone", "email" })
             Assert.True(errors.TryGetProperty(field, out var messages) && messages.GetArrayLength() > 0, field);
         Assert.Contains("姓名", errors.GetProperty("name")[0].GetString());
         Assert.Equal(before, await app.WithDbAsync(db => db.Members.CountAsync()));
+    }
+
+    [Fact]
+    public async Task The_same_person_cannot_be_entered_twice_in_one_committee()
+    {
+        var staff = await app.ClientAsAsync("staff.520201");
+        var sector = await SectorIdAsync("520201", "经济界");
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync("/api/members", NewMember("520201", sector, "司马相如", "13908580001"))).StatusCode);
+
+        var sameNameAndBirth = await staff.PostAsJsonAsync("/api/members", NewMember("520201", sector, "司马相如", "13908580002"));
+        Assert.Equal(HttpStatusCode.BadRequest, sameNameAndBirth.StatusCode);
+        Assert.Contains("司马相如", (await sameNameAndBirth.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("name")[0].GetString());
+
+        var samePhone = await staff.PostAsJsonAsync("/api/members", NewMember("520201", sector, "卓文君", "13908580001"));
+        Assert.Equal(HttpStatusCode.BadRequest, samePhone.StatusCode);
+        Assert.Contains("13908580001", (await samePhone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("phone")[0].GetString());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Members.CountAsync(m => m.Name == "司马相如" || m.Name == "卓文君")));
+    }
+
+    [Fact]
+    public async Task Missing_committee_and_child_birth_months_are_field_errors()
+    {
+        var staff = await app.ClientAsAsync("staff.520201");
+        var noCommittee = await staff.PostAsJsonAsync("/api/members", new { name = "张无界" });
+        Assert.Equal(HttpStatusCode.BadRequest, noCommittee.StatusCode);
+        Assert.True((await noCommittee.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("committeeCode", out _));
+
+        var child = NewMember("520201", await SectorIdAsync("520201", "经济界"), "张少年", "13908580003");
+        var body = JsonSerializer.SerializeToElement(child).EnumerateObject().ToDictionary(p => p.Name, p => (object?)p.Value);
+        body["birthMonth"] = DateTime.UtcNow.AddYears(-10).ToString("yyyy.MM");
+        body["sectorId"] = 0;
+        var res = await staff.PostAsJsonAsync("/api/members", body);
+        Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        var errors = (await res.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("18", errors.GetProperty("birthMonth")[0].GetString());
+        Assert.True(errors.TryGetProperty("sectorId", out _));
+    }
+
+    [Fact]
+    public async Task The_committee_filter_can_exclude_lower_committees()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var own = await staff.GetFromJsonAsync<JsonElement>("/api/members?committee=520200&includeBelow=false&pageSize=200");
+        Assert.All(Items(own), m => Assert.Equal("520200", m.GetProperty("committeeCode").GetString()));
+        var all = await staff.GetFromJsonAsync<JsonElement>("/api/members?committee=520200&pageSize=1");
+        Assert.True(all.GetProperty("total").GetInt32() > own.GetProperty("total").GetInt32());
+        var deep = await staff.GetFromJsonAsync<JsonElement>($"/api/members?committee=520200&page={int.MaxValue}");
+        Assert.Empty(Items(deep));
     }
 
     [Fact]
