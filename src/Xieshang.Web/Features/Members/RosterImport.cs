@@ -26,8 +26,8 @@ public sealed record RosterPreviewRow(int Row, string Name, string Gender, strin
     string Position, string Term, string WorkUnit, string Phone, string Email, bool Updates, IReadOnlyList<RosterError> Errors);
 
 /// <summary>
-/// Outcome of <see cref="RosterImport.RunAsync"/>: members created and updated (for a dry run, that would be),
-/// every error in row order, one preview row per non-empty data row, and whether the whole file was refused
+/// Outcome of <see cref="RosterImport.RunAsync"/>: members created, and members updated, i.e. valid rows that match an
+/// existing member, whether or not a value changed (for a dry run: that would be); every error in row order, one preview row per non-empty data row, and whether the whole file was refused
 /// (<paramref name="FileRejected"/>: then <paramref name="Errors"/> holds exactly one error with row 0 and
 /// column <c>""</c>, <paramref name="Rows"/> is empty and nothing was stored).
 /// </summary>
