@@ -51,8 +51,9 @@ public sealed record RosterImportResult(int Created, int Updated, IReadOnlyList<
 /// standard header is absent; 序号 and unknown columns are ignored. 姓名, 性别, 民族, 党派, 界别 and 届次 are
 /// required columns. Rows whose cells are all empty are skipped.</para>
 /// <para>Matching: a row updates the member of the same committee with the same normalised name and birth
-/// month, or else the one with the same phone; otherwise it creates a member. A matched member's active flag is
-/// left as it is. A row that repeats an earlier row of the file (same name and birth month, or same phone), whose
+/// month, or else the one with the same phone and the same name (a different birth month is then corrected);
+/// otherwise it creates a member. A row whose phone belongs to a member with another name is refused rather than
+/// overwriting that person. A matched member's active flag is left as it is. A row that repeats an earlier row of the file (same name and birth month, or same phone), whose
 /// name and phone point to two different members, or that matches a member an earlier row already matched is
 /// refused.</para>
 /// <para>Cost: two queries for reference data, one for the committee's members, then one <c>SaveChanges</c>;
@@ -221,6 +222,10 @@ public static class RosterImport
                     if (sameName is not null && samePhone is not null && sameName != samePhone)
                         rowErrors.Add(new RosterError(row, sheet.HeaderOf(MemberField.Phone),
                             $"手机号码 {values.Phone} 已属于本政协的另一位委员“{samePhone.Name}”，与按姓名和出生年月对应的委员“{sameName.Name}”不是同一人，请核对"));
+                    else if (sameName is null && samePhone is not null && samePhone.Name != values.Name)
+                        // Matching by phone alone would overwrite another person's record with this row's values.
+                        rowErrors.Add(new RosterError(row, sheet.HeaderOf(MemberField.Phone),
+                            $"手机号码 {values.Phone} 已属于本政协委员“{samePhone.Name}”，与本行姓名“{values.Name}”不符：如是同一人更名，请先在委员信息中修改姓名；否则请核对号码"));
                     else if (match is not null && claimed.TryGetValue(match.Id, out earlier))
                         rowErrors.Add(new RosterError(row, sheet.HeaderOf(MemberField.Name), $"与第 {earlier} 行对应同一位已有委员“{match.Name}”，请核对姓名、出生年月和手机号码"));
                 }

@@ -146,13 +146,23 @@ public abstract class RosterImportTests(AppFactory app)
     }
 
     [Fact]
-    public async Task A_row_with_a_known_phone_updates_that_member_even_when_the_name_changed()
+    public async Task A_row_whose_phone_belongs_to_a_member_with_another_name_is_refused_not_overwritten()
     {
         await ImportOneAsync(new TestRoster().Member("上官文静", "1950.06", "19900002001"), "上官文静");
-        var renamed = await ImportAsync(new TestRoster().Member("上官文婧", "1950.06", "19900002001"));
-        Assert.Empty(renamed.Errors);
-        Assert.Equal((0, 1), (renamed.Created, renamed.Updated));
-        Assert.Equal("上官文婧", Assert.Single(await WithPhoneAsync("19900002001")).Name);
+        var other = await ImportAsync(new TestRoster().Member("上官文婧", "1951.07", "19900002001"));
+        AssertRefused(other, 2, "手机号码", "上官文静");
+        var kept = Assert.Single(await WithPhoneAsync("19900002001"));
+        Assert.Equal(("上官文静", new DateOnly(1950, 6, 1)), (kept.Name, kept.BirthMonth));
+    }
+
+    [Fact]
+    public async Task A_row_with_a_known_phone_and_the_same_name_corrects_the_birth_month()
+    {
+        await ImportOneAsync(new TestRoster().Member("上官文轩", "1950.06", "19900002002"), "上官文轩");
+        var corrected = await ImportAsync(new TestRoster().Member("上官文轩", "1950.08", "19900002002"));
+        Assert.Empty(corrected.Errors);
+        Assert.Equal((0, 1), (corrected.Created, corrected.Updated));
+        Assert.Equal(new DateOnly(1950, 8, 1), Assert.Single(await WithPhoneAsync("19900002002")).BirthMonth);
     }
 
     [Fact]
