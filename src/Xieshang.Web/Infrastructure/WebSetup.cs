@@ -50,7 +50,21 @@ public static class WebSetup
         });
         // Binding failures become a plain 400 (then a problem body), never an exception page with request headers.
         s.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
-        s.AddOpenApi();
+        s.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            // Advertise the bearer tokens of POST /api/auth/login so the browsable reference can send them.
+            doc.Components ??= new Microsoft.OpenApi.OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes["Bearer"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+            {
+                Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "POST /api/auth/login → accessToken; send it as Authorization: Bearer <accessToken>.",
+            };
+            doc.Security ??= [];
+            doc.Security.Add(new Microsoft.OpenApi.OpenApiSecurityRequirement { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("Bearer", doc)] = [] });
+            return Task.CompletedTask;
+        }));
         s.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         // Structured (JSON) logs outside development, readable ones on a developer's console.
         if (!builder.Environment.IsDevelopment()) builder.Logging.ClearProviders().AddJsonConsole(o => o.IncludeScopes = true);

@@ -29,6 +29,9 @@ public abstract class OperationsTests(AppFactory app)
         var paths = doc.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
         foreach (var p in new[] { "/api/auth/login", "/api/me", "/api/committees", "/api/committees/{code}", "/api/sectors", "/api/members" })
             Assert.Contains(p, paths);
+        Assert.Equal("bearer", doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer").GetProperty("scheme").GetString());
+        var import = doc.GetProperty("paths").GetProperty("/api/committees/{code}/members/import").GetProperty("post");
+        Assert.True(import.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
         var ui = await app.CreateClient().GetAsync("/api-docs/v1");
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
         Assert.DoesNotContain("cdn.", await ui.Content.ReadAsStringAsync());
