@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Xieshang.BrowserTests.Support;
 using Xieshang.Tests.Support;
 
@@ -27,5 +28,30 @@ public sealed class MemberHomeFlowTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "首页" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "导入名册" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
+
+        // The member directory of their own committee: contacts masked, no office actions.
+        await page.GetByRole(AriaRole.Link, new() { Name = "委员名录" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("委员名录 · 钟山区政协");
+        await Expect(page.GetByText("手机号码和电子邮箱已部分隐藏")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "下载名册（Excel）" })).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Cell, new() { NameRegex = new Regex(@"^1\d\d\*{4}\d{4}$") }).First).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "member-directory");
+        await BrowserFixture.AssertNoHorizontalOverflowAsync(page);
+
+        // An office page says what a member has instead.
+        await page.GotoAsync("/committees");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "无权访问" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "委员名录" }).Last).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "member-denied");
+
+        // The same in English.
+        await page.GotoAsync("/culture?c=en&returnUrl=/members");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Member directory · 钟山区政协");
+        await browser.ScreenshotAsync(page, "member-directory-en");
+        await BrowserFixture.AssertNoHorizontalOverflowAsync(page);
+        await page.GotoAsync("/");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "My profile" })).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "member-home-en");
+        await BrowserFixture.AssertNoHorizontalOverflowAsync(page);
     }
 }

@@ -90,6 +90,16 @@ public sealed class StaffImportFlowTests(BrowserFixture browser)
         await browser.ScreenshotAsync(page, "member-edit");
         await page.GotoAsync("/members?committee=520201");
         await browser.ScreenshotAsync(page, "members");
+        // The city's list says that it includes the committees below; unticking the box leaves them out.
+        await page.GotoAsync("/members");
+        await Expect(page.GetByText("本级及下级政协的委员")).ToBeVisibleAsync();
+        await Expect(page.GetByText("仅导出本级在任委员")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "members-city");
+        await page.GetByRole(AriaRole.Switch, new() { Name = "含下级政协" }).UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "应用筛选" }).ClickAsync();
+        await Expect(page.GetByText("仅本级委员，不含下级政协")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Switch, new() { Name = "含下级政协" })).Not.ToBeCheckedAsync();
+        await page.GotoAsync("/members?committee=520201");
 
         // English: the switch in the header keeps the page and changes every label.
         await page.GetByRole(AriaRole.Link, new() { Name = "English" }).ClickAsync();
@@ -98,6 +108,19 @@ public sealed class StaffImportFlowTests(BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download roster (Excel)" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "中文" })).ToBeVisibleAsync();
         await browser.ScreenshotAsync(page, "members-en");
+        await page.GotoAsync("/members?committee=520201&q=wn");
+        await page.GetByRole(AriaRole.Link, new() { Name = "翁娜" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "翁娜", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.Locator("dt:text-is('Term') + dd")).ToHaveTextAsync("10"); // not "Term 10" after the label
+        await browser.ScreenshotAsync(page, "member-detail-en");
+        await page.GotoAsync("/members/import?committee=520201");
+        await Expect(page.GetByText("Required columns: 姓名")).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "import-en");
+        await page.GotoAsync("/");
+        await browser.ScreenshotAsync(page, "home-en");
+        await page.GotoAsync("/nonexistent");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(page, "not-found-en");
 
         // Phone screenshots of the other main pages, signed in with the same cookies (English now).
         await using var mobile = await browser.NewContextAsync(BrowserFixture.Phone, await desktop.StorageStateAsync());
@@ -110,6 +133,25 @@ public sealed class StaffImportFlowTests(BrowserFixture browser)
         await Expect(p.GetByRole(AriaRole.Link, new() { Name = "翁娜" })).ToHaveCountAsync(1);
         await browser.ScreenshotAsync(p, "members");
         await BrowserFixture.AssertNoHorizontalOverflowAsync(p);
+        await browser.ScreenshotAtAsync(p, "/members", "members-city");
+        await browser.ScreenshotAtAsync(p, "/members/import?committee=520201", "import");
+        await p.GotoAsync("/nonexistent");
+        await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "页面不存在" })).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(p, "not-found");
+
+        // English on a phone.
+        await p.GotoAsync("/culture?c=en&returnUrl=/");
+        await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "六盘水市政协", Level = 1 })).ToBeVisibleAsync();
+        await browser.ScreenshotAsync(p, "home-en");
+        await BrowserFixture.AssertNoHorizontalOverflowAsync(p);
+        await p.GotoAsync("/members?committee=520201&q=wn");
+        await p.GetByRole(AriaRole.Link, new() { Name = "翁娜" }).ClickAsync();
+        await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "翁娜", Level = 1 })).ToBeVisibleAsync();
+        await Expect(p.Locator("dt:text-is('Term') + dd")).ToHaveTextAsync("10"); // not "Term 10" after the label
+        await browser.ScreenshotAsync(p, "member-detail-en");
+        await BrowserFixture.AssertNoHorizontalOverflowAsync(p);
+        await browser.ScreenshotAtAsync(p, "/members", "members-en");
+        await browser.ScreenshotAtAsync(p, "/members/import?committee=520201", "import-en");
 
         await using var anonymous = await browser.NewContextAsync(BrowserFixture.Phone);
         var login = await anonymous.NewPageAsync();

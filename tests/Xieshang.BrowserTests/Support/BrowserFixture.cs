@@ -64,6 +64,14 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDir, $"{name}-{(page.ViewportSize!.Width < 600 ? "phone" : "desktop")}.png"), FullPage = true });
 
+    /// <summary>Opens <paramref name="url"/>, saves its screenshot as <paramref name="name"/> and checks that it fits the screen's width.</summary>
+    public async Task ScreenshotAtAsync(IPage page, string url, string name)
+    {
+        await page.GotoAsync(url);
+        await ScreenshotAsync(page, name);
+        await AssertNoHorizontalOverflowAsync(page);
+    }
+
     /// <summary>Nothing but scrollable tables may be wider than the screen.</summary>
     public static async Task AssertNoHorizontalOverflowAsync(IPage page)
     {

@@ -8,12 +8,18 @@ namespace Xieshang.Web.Features.Members;
 /// <summary>The committees a page offers in its committee dropdown.</summary>
 public static class CommitteePicker
 {
-    /// <summary>The top of what <paramref name="user"/> sees: their committee, or the National Committee for an administrator; null for anyone else.</summary>
-    public static async Task<Committee?> RootAsync(AppDbContext db, CurrentUser user, CancellationToken ct = default)
+    /// <summary>
+    /// The top of what <paramref name="user"/> sees: their committee, or the National Committee for an administrator;
+    /// with <paramref name="members"/> (the member directory) also a member's own committee; null for anyone else.
+    /// </summary>
+    public static async Task<Committee?> RootAsync(AppDbContext db, CurrentUser user, CancellationToken ct = default, bool members = false)
     {
-        var code = user.IsAdmin ? "CN" : (user.IsStaff || user.IsLeader) ? user.CommitteeCode : null;
+        var code = user.IsAdmin ? "CN" : (user.IsStaff || user.IsLeader || (members && user.IsMember)) ? user.CommitteeCode : null;
         return code is null ? null : await db.Committees.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, ct);
     }
+
+    /// <summary>True for the accounts that work with whole committees (administrators, staff, leaders), as opposed to members.</summary>
+    public static bool IsOffice(CurrentUser user) => user.IsAdmin || user.IsStaff || user.IsLeader;
 
     /// <summary>
     /// <paramref name="root"/> and its children; when <paramref name="selected"/> lies deeper (reached through a link),

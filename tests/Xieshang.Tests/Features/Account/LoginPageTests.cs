@@ -69,17 +69,52 @@ public abstract class LoginPageTests(AppFactory app)
     }
 
     [Fact]
-    public async Task Empty_fields_and_a_missing_antiforgery_token_are_refused()
+    public async Task Empty_fields_and_a_missing_antiforgery_token_are_refused_with_a_message()
     {
         var client = app.CreatePageClient();
         var empty = await client.PostLoginAsync("", "");
         Assert.StartsWith("/account/login?error=required", empty.Target());
 
-        var forged = await app.CreatePageClient().PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        // No token (a cross-site post, a form left open after the cookie went): back to the form with a message, no sign-in.
+        var forger = app.CreatePageClient();
+        var forged = await forger.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["userName"] = "staff.520200", ["password"] = AppFactory.DemoPassword,
+            ["userName"] = "staff.520200", ["password"] = AppFactory.DemoPassword, ["returnUrl"] = "/members",
         }));
-        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, forged.StatusCode);
+        Assert.Equal("/account/login?error=expired&returnUrl=%2Fmembers&u=staff.520200", forged.Target());
+        Assert.False(forged.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("xs.auth=")));
+        var page = await forger.GetHtmlAsync(forged.Target());
+        Assert.Contains("登录页面已过期", page);
+        Assert.Contains("value=\"staff.520200\"", page);
+        Assert.Contains("The sign-in form has expired", await forger.GetHtmlAsync(forged.Target() + "&culture=en"));
+        Assert.Equal(HttpStatusCode.Redirect, (await forger.GetAsync("/members")).StatusCode); // still signed out
+
+        // Not a form at all.
+        var json = await app.CreatePageClient().PostAsync("/account/login", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Redirect, json.StatusCode);
+        Assert.Equal("/account/login?error=expired", json.Target());
+    }
+
+    [Fact]
+    public async Task An_absurdly_long_user_name_is_neither_checked_nor_echoed_into_the_address()
+    {
+        var client = app.CreatePageClient();
+        var res = await client.PostLoginAsync(new string('a', 100_000), "whatever-password", "/members");
+        Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+        Assert.Equal("/account/login?error=invalid&returnUrl=%2Fmembers", res.Target());
+
+        var longish = await client.PostLoginAsync(new string('b', 65), "whatever-password");
+        Assert.Equal("/account/login?error=invalid", longish.Target());
+        var typo = await client.PostLoginAsync("staff.52020", "whatever-password");
+        Assert.Equal("/account/login?error=invalid&u=staff.52020", typo.Target());
+
+        // A crafted address is not echoed into the form either.
+        var page = await client.GetHtmlAsync("/account/login?error=invalid&u=" + new string('c', 500));
+        Assert.Contains("<input id=\"userName\" name=\"userName\" class=\"form-control form-control-lg\" autocomplete=\"username\"", page); // no value
+        Assert.Contains("maxlength=\"256\"", page);
+        var longReturn = await client.PostLoginAsync("staff.52020", "whatever-password", "/" + new string('d', 5000));
+        Assert.Equal("/account/login?error=invalid&u=staff.52020", longReturn.Target());
     }
 
     [Fact]

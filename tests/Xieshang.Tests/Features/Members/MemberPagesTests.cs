@@ -11,7 +11,7 @@ public abstract class MemberPagesTests(AppFactory app)
     public async Task Office_pages_refuse_members_and_the_audit_log_refuses_staff()
     {
         var member = await app.SignedInPageClientAsync("member.520201");
-        foreach (var url in new[] { "/members", "/committees", "/members/import", "/admin/audit", "/members/new?committee=520201" })
+        foreach (var url in new[] { "/committees", "/members/import", "/admin/audit", "/members/new?committee=520201" })
         {
             var res = await member.GetAsync(url);
             Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
@@ -19,12 +19,120 @@ public abstract class MemberPagesTests(AppFactory app)
         }
         var denied = await member.GetAsync("/account/denied");
         Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
-        Assert.Contains("无权访问", await denied.HtmlAsync());
+        var text = await denied.HtmlAsync();
+        Assert.Contains("无权访问", text);
+        Assert.Contains("委员账号可以在首页查看本人信息", text); // and what a member has instead
+        Assert.Contains("href=\"/members\">委员名录", text);
 
         var staff = await app.SignedInPageClientAsync("staff.520200");
         Assert.Equal("/account/denied", (await staff.GetAsync("/admin/audit")).Target().Split('?')[0]);
+        Assert.DoesNotContain("委员账号可以", await (await staff.GetAsync("/account/denied")).HtmlAsync());
         var leader = await app.SignedInPageClientAsync("leader.520200");
         Assert.Equal("/account/denied", (await leader.GetAsync("/members/import")).Target().Split('?')[0]);
+    }
+
+    [Fact]
+    public async Task A_member_reads_their_own_committees_directory_with_masked_contacts_and_no_office_actions()
+    {
+        var member = await app.SignedInPageClientAsync("member.520201");
+        var own = await app.WithDbAsync(db => db.Users.Where(u => u.UserName == "member.520201").Select(u => u.MemberId).FirstAsync());
+        var other = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520201" && m.Id != own && m.Phone.Length == 11)
+            .OrderBy(m => m.Id).Select(m => new { m.Id, m.Name, m.Phone, m.PinyinFull }).FirstAsync());
+
+        var home = await member.GetHtmlAsync("/");
+        Assert.Contains(">委员名录</a>", home); // the menu link
+
+        var list = await member.GetHtmlAsync($"/members?q={other.PinyinFull}");
+        Assert.Contains("<h1>委员名录 · 钟山区政协</h1>", list);
+        Assert.Contains("手机号码和电子邮箱已部分隐藏", list);
+        Assert.Contains($">{other.Name}</a>", list);
+        Assert.DoesNotContain(other.Phone, list);
+        Assert.Contains(other.Phone[..3] + "****" + other.Phone[7..], list);
+        foreach (var office in new[] { "/members/new", "/members/export", "id=\"committee\"", "name=\"below\"" }) Assert.DoesNotContain(office, list);
+
+        // Only their own committee: not a county next door, not the city above.
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/members?committee=520203")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/members?committee=520200")).StatusCode);
+        var everyone = await member.GetHtmlAsync("/members");
+        var outsiders = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code != "520201").Select(m => m.Id).ToListAsync());
+        Assert.DoesNotContain(outsiders, id => everyone.Contains($"href=\"/members/{id}\""));
+
+        // A colleague's record: masked, no edit, and a way back to the directory.
+        var detail = await member.GetHtmlAsync($"/members/{other.Id}");
+        Assert.DoesNotContain(other.Phone, detail);
+        Assert.DoesNotContain($"/members/{other.Id}/edit", detail);
+        Assert.Contains("返回委员名录", detail);
+    }
+
+    [Fact]
+    public async Task Bad_query_values_are_ignored_rather_than_failing_the_page()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        foreach (var url in new[]
+        {
+            "/members?page=abc", "/members?term=abc", "/members?sector=x", "/members?active=maybe", "/members?below=perhaps",
+            "/members?page=-3", "/members?page=99999999999", "/members?term=1e3", "/committees?page=x", "/committees?page=2147483647",
+            "/members/import?created=x", "/members/import?created=1&updated=y&skipped=", "/members/1?saved=",
+        })
+        {
+            var res = await staff.GetAsync(url);
+            Assert.True(res.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)res.StatusCode}");
+        }
+        var list = await staff.GetHtmlAsync("/members?committee=520201&page=abc&term=abc&sector=x&active=maybe");
+        Assert.Contains("<h1>委员 · 钟山区政协</h1>", list);
+        Assert.Contains("<input id=\"term\" name=\"term\" type=\"number\" min=\"1\" max=\"99\" class=\"form-control\" />", list); // no value
+        Assert.DoesNotContain("selected>已离任", list);
+        Assert.DoesNotContain("导入完成", await staff.GetHtmlAsync("/members/import?created=x"));
+        Assert.Contains("新增 2 人，更新 0 人，0 行因有问题未导入", await staff.GetHtmlAsync("/members/import?created=2&updated=y"));
+
+        var admin = await app.SignedInPageClientAsync("admin");
+        Assert.Contains("审计日志", await admin.GetHtmlAsync("/admin/audit?page=x"));
+    }
+
+    [Fact]
+    public async Task The_member_list_says_whether_lower_committees_are_included_and_can_leave_them_out()
+    {
+        var (own, subtree, ownActive) = await app.WithDbAsync(async db => (
+            await db.Members.CountAsync(m => m.Committee!.Code == "520200"),
+            await db.Members.CountAsync(m => m.CommitteePath.StartsWith("/CN/520000/520200/")),
+            await db.Members.CountAsync(m => m.Committee!.Code == "520200" && m.IsActive)));
+        Assert.True(subtree > own);
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+
+        var all = await leader.GetHtmlAsync("/members");
+        Assert.Contains("<h1>委员 · 六盘水市政协</h1>", all);
+        Assert.Contains("本级及下级政协的委员", all);
+        Assert.Contains($"共 {subtree} 条", all);
+        Assert.Contains("<input class=\"form-check-input\" type=\"checkbox\" role=\"switch\" id=\"below\" name=\"below\" value=\"true\" checked />", all);
+        Assert.Contains("<th scope=\"col\" class=\"d-phone-none\">政协组织</th>", all); // whose member each row is
+
+        // The form sends below=false alone when the box is unticked, below=false&below=true when it is ticked.
+        var ownOnly = await leader.GetHtmlAsync("/members?committee=520200&below=false");
+        Assert.Contains("仅本级委员，不含下级政协", ownOnly);
+        Assert.Contains($"共 {own} 条", ownOnly);
+        Assert.Contains("id=\"below\" name=\"below\" value=\"true\" />", ownOnly); // unticked
+        Assert.Matches("href=\"[^\"]*below=false[^\"]*page=2\"", ownOnly); // paging keeps the choice
+        Assert.Contains($"共 {subtree} 条", await leader.GetHtmlAsync("/members?committee=520200&below=false&below=true"));
+
+        // A county without lower committees: no box, no committee column.
+        var county = await leader.GetHtmlAsync("/members?committee=520201");
+        Assert.DoesNotContain("name=\"below\"", county);
+        Assert.Contains("本级委员", county);
+        Assert.DoesNotContain("<th scope=\"col\" class=\"d-phone-none\">政协组织</th>", county);
+
+        // The export holds the committee's own active members only, and the page says so next to the link.
+        Assert.Contains("仅导出本级在任委员", all);
+        Assert.Contains("title=\"导出六盘水市政协本级的在任委员，不含下级政协和已离任的委员\"", all);
+
+        // The dashboard's own-committee figures link to the list of exactly those members.
+        var home = await leader.GetHtmlAsync("/");
+        Assert.Contains("href=\"/members?committee=520200&below=false&active=true\"", home);
+        Assert.Contains($"共 {ownActive} 条", await leader.GetHtmlAsync("/members?committee=520200&below=false&active=true"));
+
+        var en = await leader.GetHtmlAsync("/members?culture=en");
+        Assert.Contains("Members of this committee and of the committees below it", en);
+        Assert.Contains("Include lower committees", en);
+        Assert.Contains("Exports this committee's active members only", en);
     }
 
     [Fact]
@@ -133,6 +241,115 @@ public abstract class MemberPagesTests(AppFactory app)
         var home = await staff.GetHtmlAsync("/?committee=520204");
         Assert.Contains("最近变动", home);
         Assert.Contains("诸葛明", home);
+    }
+
+    [Fact]
+    public async Task Posting_a_form_the_page_does_not_show_gets_a_friendly_answer_not_a_bare_400()
+    {
+        var county = await app.SignedInPageClientAsync("staff.520201");
+        var id = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520201" && m.IsActive).OrderByDescending(m => m.Id).Select(m => m.Id).FirstAsync());
+        var token = PageClient.Token(await county.GetHtmlAsync($"/members/{id}"));
+        FormUrlEncodedContent Form(string handler, params (string Key, string Value)[] fields) =>
+            new(new Dictionary<string, string>(fields.Select(f => KeyValuePair.Create(f.Key, f.Value))) { ["__RequestVerificationToken"] = token, ["_handler"] = handler });
+
+        // Deactivating twice (a second tab, the back button): the second post lands on the same notice.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var res = await county.PostAsync($"/members/{id}", Form("deactivate"));
+            Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+            Assert.Equal($"/members/{id}?saved=deactivated", res.Target());
+        }
+        Assert.Contains("已设为离任", await county.GetHtmlAsync($"/members/{id}?saved=deactivated"));
+
+        // Another county's member: deactivate and edit are refused with the Forbidden page, and nothing changes.
+        var other = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520203" && m.IsActive).Select(m => new { m.Id, m.Name }).FirstAsync());
+        var deactivate = await county.PostAsync($"/members/{other.Id}", Form("deactivate"));
+        Assert.Equal(HttpStatusCode.Forbidden, deactivate.StatusCode);
+        Assert.Contains("无权访问", await deactivate.HtmlAsync());
+        var edit = await county.PostAsync($"/members/{other.Id}/edit", Form("member", ("Form.Name", "改名")));
+        Assert.Equal(HttpStatusCode.Redirect, edit.StatusCode);
+        Assert.Equal($"/members/{other.Id}/edit", edit.Target());
+        var refused = await county.GetAsync(edit.Target());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("无权访问", await refused.HtmlAsync());
+        Assert.Equal(new { other.Name, IsActive = true }, await app.WithDbAsync(db => db.Members.Where(m => m.Id == other.Id).Select(m => new { m.Name, m.IsActive }).FirstAsync()));
+
+        // A leader may read but not deactivate.
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+        var leaderToken = PageClient.Token(await leader.GetHtmlAsync("/"));
+        var byLeader = await leader.PostAsync($"/members/{other.Id}", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = leaderToken, ["_handler"] = "deactivate" }));
+        Assert.Equal(HttpStatusCode.Forbidden, byLeader.StatusCode);
+        Assert.Contains("无权访问", await byLeader.HtmlAsync());
+
+        // Unknown members: the post is redirected, and the page's GET says it does not exist.
+        foreach (var (url, handler) in new[] { ("/members/999999", "deactivate"), ("/members/999999/edit", "member"), ("/members/new?committee=nowhere", "member") })
+        {
+            var res = await county.PostAsync(url, Form(handler, ("Form.Name", "某")));
+            Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+            Assert.Equal(url, res.Target());
+            var page = await county.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+            Assert.Contains("页面不存在", await page.HtmlAsync());
+        }
+
+        // The import preview for a committee out of scope: the Forbidden page, not a bare 400.
+        var preview = await county.PostAsync("/members/import", new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" },
+            { new StringContent("preview"), "_handler" },
+            { new StringContent("520203"), "committee" },
+            { new ByteArrayContent([1, 2, 3]), "file", "名册.xlsx" },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, preview.StatusCode);
+        Assert.Contains("无权访问", await preview.HtmlAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_addresses_get_the_friendly_not_found_page()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        foreach (var url in new[] { "/nonexistent", "/members/abc", "/members/999999", "/login" })
+        {
+            var res = await staff.GetAsync(url);
+            Assert.Equal(HttpStatusCode.NotFound, res.StatusCode);
+            var html = await res.HtmlAsync();
+            Assert.Contains("<h1 class=\"h4\">页面不存在</h1>", html);
+            Assert.Contains("返回首页", html);
+        }
+        await staff.GetAsync("/culture?c=en&returnUrl=/");
+        var en = await staff.GetAsync("/nonexistent");
+        Assert.Equal(HttpStatusCode.NotFound, en.StatusCode);
+        Assert.Contains("Page not found", await en.HtmlAsync());
+        var anonymous = await app.CreatePageClient().GetAsync("/nonexistent");
+        Assert.Equal(HttpStatusCode.NotFound, anonymous.StatusCode);
+        Assert.Contains("页面不存在", await anonymous.HtmlAsync());
+    }
+
+    [Fact]
+    public async Task English_pages_have_no_Chinese_punctuation_or_doubled_words_around_the_data()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var id = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520201").OrderBy(m => m.Id).Select(m => new { m.Id, m.Term }).FirstAsync());
+        var detail = await staff.GetHtmlAsync($"/members/{id.Id}?culture=en");
+        Assert.Contains($"<dt>Term</dt><dd>{id.Term}</dd>", detail);
+        Assert.DoesNotContain("Term Term", detail);
+        Assert.Contains($"<dt>届次</dt><dd>第 {id.Term} 届</dd>", await staff.GetHtmlAsync($"/members/{id.Id}?culture=zh-CN"));
+
+        var import = await staff.GetHtmlAsync("/members/import?culture=en");
+        Assert.Contains("Required columns: 姓名, 性别", import);
+        Assert.Contains("Optional columns: 出生年月", import);
+        Assert.DoesNotContain("：", import);
+        Assert.DoesNotContain("、", import);
+        Assert.Contains("必填列：姓名、性别", await staff.GetHtmlAsync("/members/import?culture=zh-CN"));
+
+        // Page chrome in English; only data (names, committees, sectors, parties) may be Chinese.
+        foreach (var url in new[] { "/", "/members", $"/members/{id.Id}", $"/members/{id.Id}/edit", "/members/import", "/committees" })
+        {
+            var html = await staff.GetHtmlAsync(url + (url.Contains('?') ? "&" : "?") + "culture=en");
+            var chrome = System.Text.RegularExpressions.Regex.Replace(html, "(?s)<tbody.*?</tbody>|<option[^>]*>[^<]*</option>|<td[^>]*>[^<]*</td>|<dd>[^<]*</dd>|<a[^>]*>[^<]*</a>|<title>[^<]*</title>|<h1>[^<]*</h1>|<footer.*?</footer>|lang=\"zh-CN\">中文", "");
+            foreach (var mark in new[] { "：", "，", "。", "、", "（", "）", "；" }) Assert.DoesNotContain(mark, chrome);
+            Assert.DoesNotMatch(@"\b([A-Za-z]+)\s+\1\b", System.Text.RegularExpressions.Regex.Replace(chrome, "<[^>]+>", " "));
+        }
     }
 
     [Fact]
