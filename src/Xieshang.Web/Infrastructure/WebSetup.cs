@@ -82,6 +82,8 @@ public static class WebSetup
         app.UseWhen(IsApi, branch => branch.UseStatusCodePages());
         app.UseWhen(ctx => !IsApi(ctx) && HttpMethods.IsGet(ctx.Request.Method),
             branch => branch.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        // A page form post that fails before any page code runs (stale antiforgery token, unknown form): redirect to the status page.
+        app.UseWhen(ctx => !IsApi(ctx) && !HttpMethods.IsGet(ctx.Request.Method), branch => branch.UseStatusCodePagesWithRedirects("/status/{0}"));
         // Routing after the status-code pages, so that a re-executed request finds the status page's endpoint.
         app.UseRouting();
         app.UseRequestLocalization();

@@ -92,7 +92,7 @@ public static class RosterApi
             return result.FileRejected ? TypedResults.BadRequest(answer) : TypedResults.Ok(answer);
         })
         .RequireAuthorization(Policies.SignedIn)
-        .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
+        .DisableAntiforgery();
 
         api.MapGet("/export", async Task<Results<FileContentHttpResult, NotFound<ProblemDetails>, ForbidHttpResult>> (
             string code, bool? includeInactive, AppDbContext db, IAuthorizationService auth, HttpContext ctx, CurrentUser user, CancellationToken ct) =>

@@ -132,7 +132,9 @@ public abstract class LoginPageTests(AppFactory app)
     public async Task Sign_out_needs_the_form_token_then_ends_the_session()
     {
         var client = await app.SignedInPageClientAsync("leader.520200");
-        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync("/account/logout", new FormUrlEncodedContent([]))).StatusCode);
+        var refused = await client.PostAsync("/account/logout", new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Equal("/status/400", refused.Target());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/")).StatusCode);
 
         var token = await client.TokenOfAsync("/");
