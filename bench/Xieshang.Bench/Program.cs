@@ -1,0 +1,52 @@
+using System.Globalization;
+using Xieshang.Bench;
+
+// Benchmarks of the running app (docs/benchmarks.md). Not tests: ./test.sh does not run them.
+//   dotnet run -c Release --project bench/Xieshang.Bench -- import  [--rows 10000] [--iterations 5] [--providers Sqlite,PostgreSQL] [--committee 520204] [--attempts 3]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- members [--members 650000] [--workers 32] [--warmup 5] [--duration 20]
+//                                                                  [--mixes ping,city,national,city-pinyin,all,national-pinyin] [--attempts 3] [--app-cs "Maximum Pool Size=8"] [--sql "CREATE INDEX …"] [--sql-log] [--keep]
+// Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
+// and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
+
+if (args.Length == 0 || args[0] is not ("import" or "members"))
+{
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members [options]   (see docs/benchmarks.md)");
+    return 2;
+}
+
+string? Opt(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int IntOpt(string name, int fallback) => Opt(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+string[]? ListOpt(string name) => Opt(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+var workDir = Directory.CreateTempSubdirectory("xs-bench.").FullName;
+Console.WriteLine($"# Xieshang.Bench {args[0]}");
+foreach (var line in BenchEnvironment.Describe()) Console.WriteLine(line);
+Console.WriteLine($"work folder: {workDir}");
+#if DEBUG
+Console.WriteLine("WARNING: a Debug build; benchmark numbers need -c Release.");
+#endif
+
+if (args[0] == "import")
+{
+    await ImportBench.RunAsync(new ImportOptions(
+        Rows: IntOpt("--rows", 10_000),
+        Iterations: IntOpt("--iterations", 5),
+        Providers: ListOpt("--providers"),
+        Committee: Opt("--committee") ?? "520204",
+        Attempts: IntOpt("--attempts", 3)), workDir);
+}
+else
+{
+    await MembersBench.RunAsync(new MembersOptions(
+        Members: IntOpt("--members", 650_000),
+        Workers: IntOpt("--workers", 32),
+        WarmupSeconds: IntOpt("--warmup", 5),
+        DurationSeconds: IntOpt("--duration", 20),
+        Mixes: ListOpt("--mixes"),
+        SqlLog: args.Contains("--sql-log"),
+        KeepRunning: args.Contains("--keep"),
+        Attempts: IntOpt("--attempts", 3),
+        AppConnectionOptions: Opt("--app-cs"),
+        ExtraSql: Opt("--sql")), workDir);
+}
+return 0;

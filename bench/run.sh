@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs a benchmark of Xieshang.Bench against the committed app, isolated from uncommitted work in the tree:
+# exports a commit (HEAD, or XIESHANG_BENCH_REV) into a temporary folder, puts this working tree's bench/ in it,
+# builds in Release there and runs. Arguments go to the bench: `bench/run.sh import`, `bench/run.sh members --duration 20`.
+# (`dotnet run -c Release --project bench/Xieshang.Bench -- …` runs the same against the working tree as it is.)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+rev=${XIESHANG_BENCH_REV:-HEAD}
+snap=$(mktemp -d /tmp/xs-bench-src.XXXXXX)
+trap 'rm -rf "$snap"' EXIT
+git -C "$root" archive "$rev" | tar -x -C "$snap"
+rm -rf "$snap/bench"
+mkdir -p "$snap/bench"
+(cd "$root/bench" && tar -c --exclude=bin --exclude=obj .) | tar -x -C "$snap/bench"
+export XIESHANG_BENCH_COMMIT="$(git -C "$root" log -1 --format='%h %s' "$rev")"
+dotnet build -c Release -v q -nologo "$snap/bench/Xieshang.Bench" >"$snap/build.log" 2>&1 || { cat "$snap/build.log"; exit 1; }
+dotnet run -c Release --no-build --project "$snap/bench/Xieshang.Bench" -- "$@"
