@@ -46,15 +46,21 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Total);
 public static class MemberQueries
 {
     /// <summary>Applies scope (<see cref="Scope.VisibleTo(IQueryable{Member}, CurrentUser)"/>) and the filters, without ordering or paging.</summary>
-    public static async Task<IQueryable<Member>?> FilteredAsync(AppDbContext db, CurrentUser user, MemberFilter f, CancellationToken ct = default)
+    /// <remarks><c>committeePath</c>: the path of <c>f.Committee</c> when the caller has already read it (saves a query).</remarks>
+    public static async Task<IQueryable<Member>?> FilteredAsync(AppDbContext db, CurrentUser user, MemberFilter f, CancellationToken ct = default, string? committeePath = null)
     {
-        var q = db.Members.AsNoTracking().VisibleTo(user);
+        var q = db.Members.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(f.Committee))
         {
-            var path = await db.Committees.Where(c => c.Code == f.Committee).Select(c => c.Path).FirstOrDefaultAsync(ct);
+            var path = committeePath ?? await db.Committees.Where(c => c.Code == f.Committee).Select(c => c.Path).FirstOrDefaultAsync(ct);
             if (path is null) return null;
             q = f.IncludeBelow == false ? q.Where(m => m.CommitteePath == path) : q.Where(m => m.CommitteePath.StartsWith(path));
+            // When the committee lies inside the user's scope, its path prefix already implies the scope filter; a second,
+            // redundant LIKE only misleads PostgreSQL's row estimate. Anyone else (members, other committees) keeps it.
+            var implied = user.IsAdmin || ((user.IsStaff || user.IsLeader) && user.CommitteePath is { } scope && path.StartsWith(scope, StringComparison.Ordinal));
+            if (!implied) q = q.VisibleTo(user);
         }
+        else q = q.VisibleTo(user);
         if (f.Sector is { } s) q = q.Where(m => m.SectorId == s);
         if (!string.IsNullOrWhiteSpace(f.Party)) q = q.Where(m => m.PartyCode == f.Party);
         if (f.Position is { } p) q = q.Where(m => m.Position == p);
@@ -73,14 +79,19 @@ public static class MemberQueries
     }
 
     /// <summary>Orders (stroke or pinyin, then id for stability) and pages the filtered list; null when the committee code is unknown.</summary>
-    public static async Task<Paged<MemberListItem>?> ListAsync(AppDbContext db, CurrentUser user, MemberFilter f, CancellationToken ct = default)
+    public static async Task<Paged<MemberListItem>?> ListAsync(AppDbContext db, CurrentUser user, MemberFilter f, CancellationToken ct = default, string? committeePath = null)
     {
-        var q = await FilteredAsync(db, user, f, ct);
+        var q = await FilteredAsync(db, user, f, ct, committeePath);
         if (q is null) return null;
         var size = Math.Clamp(f.PageSize, 1, MemberFilter.MaxPageSize);
         var page = Math.Clamp(f.Page, 1, MemberFilter.MaxPage);
         var total = await q.CountAsync(ct);
-        var ordered = f.SortOrder == MemberOrder.Pinyin ? q.OrderBy(m => m.PinyinKey).ThenBy(m => m.Id) : q.OrderBy(m => m.StrokeKey).ThenBy(m => m.Id);
+        // A search orders its few matches by an expression no index serves, so PostgreSQL finds them through the pinyin
+        // indexes and sorts them, instead of walking the whole sort-key index and filtering (slow for common surnames).
+        var search = !string.IsNullOrWhiteSpace(f.Q);
+        var ordered = f.SortOrder == MemberOrder.Pinyin
+            ? (search ? q.OrderBy(m => m.PinyinKey + "") : q.OrderBy(m => m.PinyinKey)).ThenBy(m => m.Id)
+            : (search ? q.OrderBy(m => m.StrokeKey + "") : q.OrderBy(m => m.StrokeKey)).ThenBy(m => m.Id);
         var rows = await ordered.Skip((page - 1) * size).Take(size)
             .Select(m => new
             {
@@ -88,7 +99,7 @@ public static class MemberQueries
                 m.SectorId, SectorName = m.Sector!.Name, m.PartyCode, m.Position, m.Term, m.WorkUnit, m.Phone, m.Email, m.IsActive,
             })
             .ToListAsync(ct);
-        var parties = await PartyNamesAsync(db, ct);
+        var parties = PartyShortNames;
         var items = rows.Select(m =>
         {
             var open = Scope.CanManage(user, m.CommitteePath) || user.MemberId == m.Id;
@@ -98,6 +109,9 @@ public static class MemberQueries
         }).ToList();
         return new Paged<MemberListItem>(items, total);
     }
+
+    // The party list is national reference data (GB rosters' short forms); no query per request.
+    private static readonly Dictionary<string, string> PartyShortNames = ReferenceData.Parties.ToDictionary(p => p.Code, p => p.Short);
 
     /// <summary>Party code → roster short form (<c>CDL</c> → <c>民盟</c>).</summary>
     public static async Task<Dictionary<string, string>> PartyNamesAsync(AppDbContext db, CancellationToken ct = default) =>

@@ -36,13 +36,14 @@ public static class MembersApi
             [AsParameters] MemberFilter filter, AppDbContext db, CurrentUser user, CancellationToken ct) =>
         {
             if (user.Roles.Count == 0 || user.Roles.SetEquals([Roles.HandlingUnit])) return TypedResults.Forbid();
+            string? path = null;
             if (filter.Committee is { Length: > 0 } code)
             {
-                var path = await db.Committees.Where(c => c.Code == code).Select(c => c.Path).FirstOrDefaultAsync(ct);
+                path = await db.Committees.Where(c => c.Code == code).Select(c => c.Path).FirstOrDefaultAsync(ct);
                 if (path is null) return CommitteesApi.NotFound(code);
                 if (!Scope.CanRead(user, path)) return TypedResults.Forbid();
             }
-            return TypedResults.Ok((await MemberQueries.ListAsync(db, user, filter, ct))!);
+            return TypedResults.Ok((await MemberQueries.ListAsync(db, user, filter, ct, path))!);
         });
 
         api.MapGet("/{id:int}", async Task<Results<Ok<MemberDetail>, NotFound, ForbidHttpResult>> (int id, AppDbContext db, CurrentUser user, CancellationToken ct) =>

@@ -402,9 +402,17 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("Phone");
 
+                    b.HasIndex("PinyinFull");
+
+                    b.HasIndex("PinyinInitials");
+
                     b.HasIndex("SectorId");
 
                     b.HasIndex("CommitteePath", "StrokeKey");
+
+                    b.HasIndex("PinyinKey", "Id");
+
+                    b.HasIndex("StrokeKey", "Id");
 
                     b.HasIndex("CommitteeId", "Name", "BirthMonth");
 
