@@ -7,6 +7,9 @@ namespace Xieshang.Web.Features.Account;
 /// <summary>Body of <c>POST /api/auth/login</c>.</summary>
 public sealed record LoginRequest(string? UserName, string? Password);
 
+/// <summary>Body of <c>POST /api/auth/refresh</c>: the <c>refreshToken</c> of an earlier login or refresh.</summary>
+public sealed record RefreshRequest(string? RefreshToken);
+
 /// <summary>Body of <c>GET /api/me</c>: <c>memberId</c> is null for accounts that are not members.</summary>
 public sealed record MeResponse(string UserName, IReadOnlyList<string> Roles, string? CommitteeCode, int? MemberId);
 
@@ -28,6 +31,21 @@ public static class AuthApi
                 LoginStatus.LockedOut => TypedResults.Problem("账号因多次登录失败已被暂时锁定，请稍后再试。", statusCode: StatusCodes.Status423Locked, title: "Locked"),
                 _ => TypedResults.Problem("用户名或密码错误。", statusCode: StatusCodes.Status401Unauthorized, title: "Invalid credentials"),
             };
+        }).RequireRateLimiting(AuthSetup.LoginRateLimit).AllowAnonymous().DisableAntiforgery();
+
+        // Exchanges a refresh token (valid 14 days) for a new access token; refused (401) when the token is invalid or
+        // expired, or the account was locked, deleted or had its password changed since (security stamp).
+        api.MapPost("/auth/refresh", async Task<Results<SignInHttpResult, ProblemHttpResult>> (
+            RefreshRequest body, Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.BearerToken.BearerTokenOptions> options,
+            SignInManager<AppUser> signIn, UserManager<AppUser> users, TimeProvider clock) =>
+        {
+            var ticket = string.IsNullOrEmpty(body.RefreshToken) ? null
+                : options.Get(IdentityConstants.BearerScheme).RefreshTokenProtector.Unprotect(body.RefreshToken);
+            var valid = ticket?.Properties.ExpiresUtc is { } expires && clock.GetUtcNow() < expires;
+            var user = valid ? await signIn.ValidateSecurityStampAsync(ticket!.Principal) : null;
+            if (user is null || await users.IsLockedOutAsync(user))
+                return TypedResults.Problem("刷新令牌无效或已过期，请重新登录。", statusCode: StatusCodes.Status401Unauthorized, title: "Invalid refresh token");
+            return TypedResults.SignIn(await signIn.CreateUserPrincipalAsync(user), authenticationScheme: IdentityConstants.BearerScheme);
         }).RequireRateLimiting(AuthSetup.LoginRateLimit).AllowAnonymous().DisableAntiforgery();
 
         api.MapGet("/me", (CurrentUser user) =>

@@ -80,6 +80,34 @@ public abstract class AuthApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_refresh_token_gives_a_new_access_token_until_the_security_stamp_changes()
+    {
+        var client = app.CreateClient();
+        var login = await (await client.PostAsJsonAsync("/api/auth/login", new { userName = "member.520204", password = AppFactory.DemoPassword }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var refreshed = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = login.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+        var token = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var me = app.CreateClient();
+        me.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal("member.520204", (await me.GetFromJsonAsync<JsonElement>("/api/me")).GetProperty("userName").GetString());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = "garbage" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/refresh", new { })).StatusCode);
+
+        // A changed security stamp (password change, lock by an administrator) invalidates outstanding refresh tokens.
+        await app.WithDbAsync(async db =>
+        {
+            var user = await db.Users.FirstAsync(u => u.UserName == "member.520204");
+            user.SecurityStamp = Guid.NewGuid().ToString("N");
+            return await db.SaveChangesAsync();
+        });
+        var stale = await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = login.GetProperty("refreshToken").GetString() });
+        Assert.Equal(HttpStatusCode.Unauthorized, stale.StatusCode);
+        Assert.Contains("重新登录", await stale.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Me_needs_a_valid_token()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().GetAsync("/api/me")).StatusCode);
