@@ -140,12 +140,7 @@ public sealed class MigrateVerbTests
     public async Task Migrate_prepares_an_empty_PostgreSQL_database_and_exits()
     {
         var database = $"xs_migrate_{Guid.NewGuid():N}";
-        await using (var conn = new NpgsqlConnection(PostgresAppFactory.ServerConnectionString))
-        {
-            await conn.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE \"{database}\"", conn).ExecuteNonQueryAsync();
-        }
-        var cs = new NpgsqlConnectionStringBuilder(PostgresAppFactory.ServerConnectionString) { Database = database }.ConnectionString;
+        var cs = await PostgresAppFactory.CreateDatabaseAsync(database);
         try
         {
             var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Xieshang.Web.dll"), "migrate"])
@@ -172,10 +167,7 @@ public sealed class MigrateVerbTests
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
-            await using var conn = new NpgsqlConnection(PostgresAppFactory.ServerConnectionString);
-            await conn.OpenAsync();
-            await new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", conn).ExecuteNonQueryAsync();
+            await PostgresAppFactory.DropDatabaseAsync(database);
         }
     }
 }

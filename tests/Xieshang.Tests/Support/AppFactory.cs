@@ -112,25 +112,39 @@ public class PostgresAppFactory : AppFactory
     protected override string ConnectionString =>
         new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = _database }.ConnectionString;
 
+
     public override async ValueTask InitializeAsync()
     {
-        await using (var conn = new NpgsqlConnection(ServerConnectionString))
-        {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", conn);
-            await cmd.ExecuteNonQueryAsync();
-        }
+        await CreateDatabaseAsync(_database);
         await base.InitializeAsync();
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await DropDatabaseAsync(_database);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Creates an empty database on the test server and returns its connection string.</summary>
+    public static async Task<string> CreateDatabaseAsync(string name)
+    {
+        await ExecuteOnServerAsync($"CREATE DATABASE \"{name}\"");
+        return new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Drops a database of the test server, closing pooled and other connections to it.</summary>
+    public static async Task DropDatabaseAsync(string name)
+    {
         NpgsqlConnection.ClearAllPools();
+        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
         await using var conn = new NpgsqlConnection(ServerConnectionString);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", conn);
+        await using var cmd = new NpgsqlCommand(sql, conn);
         await cmd.ExecuteNonQueryAsync();
-        GC.SuppressFinalize(this);
     }
 }
