@@ -3,11 +3,15 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Infrastructure.Audit;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Jobs;
+using Xieshang.Web.Infrastructure.Notifications;
 
 namespace Xieshang.Web.Infrastructure.Data;
 
@@ -27,6 +31,19 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<EthnicGroup> EthnicGroups => Set<EthnicGroup>();
     public DbSet<Party> Parties => Set<Party>();
     public DbSet<Member> Members => Set<Member>();
+    public DbSet<SpecialCommitteeMember> SpecialCommitteeMembers => Set<SpecialCommitteeMember>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<ActivityOrganizer> ActivityOrganizers => Set<ActivityOrganizer>();
+    public DbSet<ActivityInviteeRule> ActivityInviteeRules => Set<ActivityInviteeRule>();
+    public DbSet<ActivityMaterial> ActivityMaterials => Set<ActivityMaterial>();
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<DutyRecord> DutyRecords => Set<DutyRecord>();
+    public DbSet<ScoringRule> ScoringRules => Set<ScoringRule>();
+    public DbSet<DutyClaim> DutyClaims => Set<DutyClaim>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Demo;
+using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Jobs;
 
@@ -55,6 +56,7 @@ public static class DatabaseInitializer
         try
         {
             await ReferenceDataSeeder.SeedAsync(db, Path.Combine(AppContext.BaseDirectory, "Data", "Reference"), logger, ct);
+            await ScoringDefaults.SeedAsync(db, clock, ct);
             var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var r in Roles.All)
                 if (!await roles.RoleExistsAsync(r)) await roles.CreateAsync(new IdentityRole(r));

@@ -1,0 +1,162 @@
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Web.Infrastructure.Data;
+
+namespace Xieshang.Web.Features.Duty;
+
+/// <summary>
+/// A duty event to record for one member: which rule it earns (<see cref="RuleCode"/>), where it comes from
+/// (<see cref="Source"/>/<see cref="SourceId"/>, e.g. <c>activity</c>/12), what it was and when.
+/// <see cref="Quantity"/> multiplies the rule's points (hours of volunteer service, say; 1 otherwise).
+/// </summary>
+public sealed record DutyEvent(int MemberId, string RuleCode, string Source, int SourceId, string Title, string Evidence, DateTimeOffset OccurredAt, decimal Quantity = 1);
+
+/// <summary>
+/// The single entry point that writes duty records (DOMAIN.md §4.2). Every capability (activities, member
+/// claims, later proposals, opinion items, research and study) calls <see cref="ReplaceAsync"/> with the
+/// events one of its objects produced; points are resolved here from the scoring rules and nowhere else.
+/// Callers save the context (so the records commit with the change that caused them).
+/// </summary>
+public static class DutyLedger
+{
+    /// <summary>
+    /// Makes the duty records of one source object exactly <paramref name="events"/>: new ones are added, changed
+    /// ones updated, ones no longer produced removed. Idempotent. The member's committee and sector are copied
+    /// from the member at call time. Throws <see cref="InvalidOperationException"/> for an unknown rule code
+    /// (a programming error, not user input).
+    /// </summary>
+    public static async Task ReplaceAsync(AppDbContext db, string source, int sourceId, IReadOnlyCollection<DutyEvent> events, TimeProvider clock, CancellationToken ct)
+    {
+        var existing = await db.DutyRecords.Where(r => r.Source == source && r.SourceId == sourceId).ToListAsync(ct);
+        var memberIds = events.Select(e => e.MemberId).Distinct().ToList();
+        var members = await db.Members.Where(m => memberIds.Contains(m.Id))
+            .Select(m => new { m.Id, m.CommitteeId, m.CommitteePath, m.SectorId }).ToDictionaryAsync(m => m.Id, ct);
+        var rules = await ScoringRuleSet.LoadAsync(db, events.Select(e => e.RuleCode), ct);
+        var now = clock.GetUtcNow();
+        var keep = new HashSet<DutyRecord>();
+        foreach (var e in events)
+        {
+            if (!members.TryGetValue(e.MemberId, out var m)) throw new InvalidOperationException($"Member {e.MemberId} does not exist.");
+            var rule = rules.Resolve(e.RuleCode, m.CommitteePath, e.OccurredAt);
+            var record = existing.FirstOrDefault(r => r.MemberId == e.MemberId && r.RuleCode == e.RuleCode);
+            if (record is null)
+            {
+                record = new DutyRecord { MemberId = e.MemberId, RuleCode = e.RuleCode, Source = source, SourceId = sourceId, RecordedAt = now };
+                db.DutyRecords.Add(record);
+            }
+            keep.Add(record);
+            record.CommitteeId = m.CommitteeId;
+            record.CommitteePath = m.CommitteePath;
+            record.SectorId = m.SectorId;
+            record.Year = ScoringRuleSet.YearOf(e.OccurredAt);
+            record.Category = rule?.Category ?? rules.CategoryOf(e.RuleCode);
+            record.Quantity = e.Quantity;
+            record.Points = (rule?.Points ?? 0) * e.Quantity;
+            record.Title = Truncate(e.Title, 200);
+            record.Evidence = Truncate(e.Evidence, 500);
+            record.OccurredAt = e.OccurredAt;
+        }
+        db.DutyRecords.RemoveRange(existing.Where(r => !keep.Contains(r)));
+    }
+
+    /// <summary>
+    /// Recomputes the points of every record of <paramref name="year"/> in the committee subtree
+    /// <paramref name="scopePath"/> (null: everywhere) from the rules now in the table, set-based: one UPDATE per
+    /// rule, broadest rules first so that a committee's own rule overrides its parent's. Returns the number of
+    /// UPDATE statements run. Runs in its own transaction.
+    /// </summary>
+    public static async Task<int> RecomputeYearAsync(AppDbContext db, int year, string? scopePath, CancellationToken ct)
+    {
+        var all = await db.ScoringRules.AsNoTracking().ToListAsync(ct);
+        var yearFrom = new DateOnly(year, 1, 1);
+        var yearTo = new DateOnly(year, 12, 31);
+        var statements = 0;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var group in all.GroupBy(r => r.Code))
+        {
+            var code = group.Key;
+            // Rules that can touch the scope: ancestors of it (shorter prefix) or inside it.
+            var rules = group
+                .Where(r => r.EffectiveFrom <= yearTo && (r.EffectiveTo is null || r.EffectiveTo >= yearFrom))
+                .Where(r => scopePath is null || scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal) || r.CommitteePath.StartsWith(scopePath, StringComparison.Ordinal))
+                .OrderBy(r => r.CommitteePath.Length).ThenBy(r => r.EffectiveFrom).ToList();
+            var defaultsCoverYear = Covers(rules.Where(r => scopePath is null ? r.CommitteePath.Length == 0 : scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal)), yearFrom, yearTo);
+            var q = db.DutyRecords.Where(r => r.Year == year && r.RuleCode == code);
+            if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
+            if (!defaultsCoverYear)
+            {
+                await q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, 0m), ct);
+                statements++;
+            }
+            foreach (var rule in rules)
+            {
+                var (from, to) = (ScoringRuleSet.StartOf(rule.EffectiveFrom), rule.EffectiveTo is { } end ? ScoringRuleSet.StartOf(end.AddDays(1)) : DateTimeOffset.MaxValue);
+                var rq = q.Where(r => r.OccurredAt >= from && r.OccurredAt < to);
+                if (rule.CommitteePath.Length > 0) rq = rq.Where(r => r.CommitteePath.StartsWith(rule.CommitteePath));
+                var points = rule.Points;
+                await rq.ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, r => r.Quantity * points), ct);
+                statements++;
+            }
+        }
+        await tx.CommitAsync(ct);
+        return statements;
+    }
+
+    private static bool Covers(IEnumerable<ScoringRule> rules, DateOnly from, DateOnly to)
+    {
+        var day = from;
+        foreach (var r in rules.OrderBy(r => r.EffectiveFrom))
+        {
+            if (r.EffectiveFrom > day) return false;
+            if (r.EffectiveTo is null) return true;
+            if (r.EffectiveTo.Value >= day) day = r.EffectiveTo.Value.AddDays(1);
+            if (day > to) return true;
+        }
+        return day > to;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+}
+
+/// <summary>
+/// The scoring rules for a set of codes, loaded once, resolving (code, committee path, instant) to the rule in
+/// effect: the longest committee-path prefix wins, then the latest <see cref="ScoringRule.EffectiveFrom"/>.
+/// Dates are China Standard Time (UTC+8), the calendar the rules are published in.
+/// </summary>
+public sealed class ScoringRuleSet(IReadOnlyList<ScoringRule> rules)
+{
+    /// <summary>China Standard Time offset; duty years and rule dates follow it.</summary>
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    /// <summary>Loads every rule (all committees) with one of <paramref name="codes"/>.</summary>
+    public static async Task<ScoringRuleSet> LoadAsync(AppDbContext db, IEnumerable<string> codes, CancellationToken ct)
+    {
+        var list = codes.Distinct().ToList();
+        return new(await db.ScoringRules.AsNoTracking().Where(r => list.Contains(r.Code)).ToListAsync(ct));
+    }
+
+    /// <summary>The rule for <paramref name="code"/> in effect at <paramref name="at"/> for a member of the committee at <paramref name="committeePath"/>; null when none is in effect then.</summary>
+    public ScoringRule? Resolve(string code, string committeePath, DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(at.ToOffset(ChinaOffset).DateTime);
+        ScoringRule? best = null;
+        foreach (var r in rules)
+        {
+            if (r.Code != code || !committeePath.StartsWith(r.CommitteePath, StringComparison.Ordinal)) continue;
+            if (r.EffectiveFrom > day || (r.EffectiveTo is { } to && to < day)) continue;
+            if (best is null || r.CommitteePath.Length > best.CommitteePath.Length
+                || (r.CommitteePath.Length == best.CommitteePath.Length && r.EffectiveFrom > best.EffectiveFrom)) best = r;
+        }
+        return best;
+    }
+
+    /// <summary>Category of a code from any rule that has it; throws for a code no rule defines.</summary>
+    public DutyCategory CategoryOf(string code) =>
+        rules.FirstOrDefault(r => r.Code == code)?.Category ?? ScoringDefaults.All.FirstOrDefault(d => d.Code == code)?.Category
+        ?? throw new InvalidOperationException($"Unknown scoring rule code '{code}'.");
+
+    /// <summary>Duty year of an instant (calendar year in China Standard Time).</summary>
+    public static int YearOf(DateTimeOffset at) => at.ToOffset(ChinaOffset).Year;
+
+    /// <summary>First instant of a China Standard Time day.</summary>
+    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), ChinaOffset);
+}
