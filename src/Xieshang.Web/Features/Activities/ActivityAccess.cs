@@ -41,13 +41,13 @@ public static class ActivityAccess
     }
 
     /// <summary>
-    /// True when <paramref name="user"/> may decide on leave requests: a leader (or staff, acting for the
-    /// secretary-general) whose scope contains one of the organisers; administrators too.
+    /// True when <paramref name="user"/> may decide on leave requests: a leader (主席/副主席/秘书长 accounts; the
+    /// secretary-general by default in practice) whose scope contains one of the organisers; administrators too.
     /// </summary>
     public static async Task<bool> CanDecideLeaveAsync(AppDbContext db, CurrentUser user, int activityId, CancellationToken ct)
     {
         if (user.IsAdmin) return true;
-        if (!(user.IsLeader || user.IsStaff) || user.CommitteePath is not { } p) return false;
+        if (!user.IsLeader || user.CommitteePath is not { } p) return false;
         return await db.ActivityOrganizers.AnyAsync(o => o.ActivityId == activityId && o.CommitteePath.StartsWith(p), ct);
     }
 }

@@ -9,7 +9,7 @@ namespace Xieshang.Web.Features.Demo;
 /// <summary>
 /// The demo: the Liupanshui city committee (520200) and its four county-level committees, each with
 /// the demo sector list and 60–250 generated members, plus the accounts <c>staff.520200</c>,
-/// <c>staff.520201</c>, <c>leader.520200</c> and <c>member.{code}</c> for each of the five, all with
+/// <c>staff.520201</c>, <c>staff.520204</c>, <c>leader.520200</c>, <c>leader.520201</c> and <c>member.{code}</c> for each of the five, all with
 /// the password <c>Bootstrap:DemoPassword</c>. Runs once (skipped when <c>staff.520200</c> exists).
 /// </summary>
 public static class DemoSeeder
@@ -55,7 +55,9 @@ public static class DemoSeeder
         }
         await Account("staff.520200", "六盘水市政协办公室", Roles.Staff, "520200");
         await Account("staff.520201", "钟山区政协办公室", Roles.Staff, "520201");
+        await Account("staff.520204", "水城区政协办公室", Roles.Staff, "520204");
         await Account("leader.520200", "六盘水市政协秘书长", Roles.Leader, "520200");
+        await Account("leader.520201", "钟山区政协秘书长", Roles.Leader, "520201");
         foreach (var (code, _) in Committees)
             if (memberIds.TryGetValue(code, out var mid))
             {
