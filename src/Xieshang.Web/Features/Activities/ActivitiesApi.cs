@@ -94,7 +94,7 @@ public static class ActivitiesApi
 
         api.MapGet("/{id:int}", async Task<Results<Ok<ActivityDetail>, NotFound, ForbidHttpResult>> (int id, AppDbContext db, CurrentUser user, CancellationToken ct) =>
         {
-            var a = await db.Activities.AsNoTracking().Include(x => x.Organizers).Include(x => x.InviteeRules).FirstOrDefaultAsync(x => x.Id == id, ct);
+            var a = await db.Activities.AsNoTracking().Include(x => x.Organizers).Include(x => x.InviteeRules).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
             if (a is null) return TypedResults.NotFound();
             if (!await ActivityAccess.CanSeeAsync(db, user, id, ct)) return TypedResults.Forbid();
             return TypedResults.Ok(await DetailAsync(db, a, user, ct));
@@ -116,7 +116,7 @@ public static class ActivitiesApi
         api.MapPut("/{id:int}", async Task<Results<Ok<IdResult>, ValidationProblem, NotFound, ForbidHttpResult, Conflict<ProblemDetails>>> (
             int id, ActivityInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
-            var a = await db.Activities.Include(x => x.Organizers).Include(x => x.InviteeRules).FirstOrDefaultAsync(x => x.Id == id, ct);
+            var a = await db.Activities.Include(x => x.Organizers).Include(x => x.InviteeRules).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
             if (a is null) return TypedResults.NotFound();
             if (!await ActivityAccess.CanManageAsync(db, user, id, ct)) return TypedResults.Forbid();
             if (a.Status == ActivityStatus.Cancelled) return Conflict("活动已取消，不能修改。");
@@ -210,7 +210,7 @@ public static class ActivitiesApi
     private static async Task<Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult>> ManageAsync(
         AppDbContext db, CurrentUser user, int id, CancellationToken ct, Func<Activity, Task<ActivityError?>> action)
     {
-        var a = await db.Activities.Include(x => x.Organizers).Include(x => x.InviteeRules).FirstOrDefaultAsync(x => x.Id == id, ct);
+        var a = await db.Activities.Include(x => x.Organizers).Include(x => x.InviteeRules).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (a is null) return TypedResults.NotFound();
         if (!await ActivityAccess.CanManageAsync(db, user, id, ct)) return TypedResults.Forbid();
         return Result(await action(a));

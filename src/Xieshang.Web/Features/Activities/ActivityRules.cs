@@ -49,7 +49,8 @@ public static class ActivityRules
         if (type is null) Fail("type", $"活动类型“{input.Type}”无效，应为：{string.Join("、", ActivityTypes.All.Select(t => t.Code))}。");
         if (input.StartsAt is null) Fail("startsAt", "请填写开始时间。");
         if (input.EndsAt is null) Fail("endsAt", "请填写结束时间。");
-        if (input.StartsAt is { } s && input.EndsAt is { } e)
+        var (startsAt, endsAt) = (Seconds(input.StartsAt), Seconds(input.EndsAt));
+        if (startsAt is { } s && endsAt is { } e)
         {
             if (e <= s) Fail("endsAt", "结束时间须晚于开始时间。");
             else if (e - s > MaxDuration) Fail("endsAt", "活动时长不能超过 31 天。");
@@ -78,8 +79,8 @@ public static class ActivityRules
         if (a.CheckInKey.Length == 0) a.CheckInKey = RandomNumberGenerator.GetBytes(32);
         a.Title = title;
         a.Type = type!.Value;
-        a.StartsAt = input.StartsAt!.Value.ToUniversalTime();
-        a.EndsAt = input.EndsAt!.Value.ToUniversalTime();
+        a.StartsAt = startsAt!.Value;
+        a.EndsAt = endsAt!.Value;
         a.Place = place;
         a.OnlineLink = link;
         a.Agenda = agenda;
@@ -95,6 +96,10 @@ public static class ActivityRules
         a.UpdatedAt = clock.GetUtcNow();
         return errors;
     }
+
+    /// <summary>An instant in UTC cut to whole seconds (activity times are never finer; PostgreSQL keeps microseconds, SQLite ticks).</summary>
+    public static DateTimeOffset? Seconds(DateTimeOffset? t) =>
+        t is { } v ? new DateTimeOffset(v.UtcTicks - v.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero) : null;
 
     private static async Task<List<ActivityInviteeRule>> ResolveRuleInputAsync(AppDbContext db, InviteesInput? input, CurrentUser user, Dictionary<string, string[]> errors, CancellationToken ct)
     {
@@ -209,8 +214,8 @@ public static class ActivityRules
         if (endsAt - startsAt > MaxDuration) return new(400, "活动时长不能超过 31 天。", "endsAt");
         if (endsAt <= clock.GetUtcNow()) return new(400, "新的结束时间已过。", "endsAt");
         a.OriginalStartsAt ??= a.StartsAt;
-        a.StartsAt = startsAt.Value.ToUniversalTime();
-        a.EndsAt = endsAt.Value.ToUniversalTime();
+        a.StartsAt = Seconds(startsAt)!.Value;
+        a.EndsAt = Seconds(endsAt)!.Value;
         a.Status = ActivityStatus.Postponed;
         a.ReminderSentAt = null;
         a.UpdatedAt = clock.GetUtcNow();

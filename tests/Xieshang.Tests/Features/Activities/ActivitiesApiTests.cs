@@ -38,7 +38,8 @@ public abstract class ActivitiesApiTests(AppFactory app)
         var draft = await staff.GetFromJsonAsync<JsonElement>($"/api/activities/{id}");
         Assert.Equal("draft", draft.GetProperty("status").GetString());
         Assert.DoesNotContain("<script", draft.GetProperty("agenda").GetString());
-        Assert.Contains("一、通报工作<br>", draft.GetProperty("agenda").GetString());
+        Assert.Contains("一、通报工作", draft.GetProperty("agenda").GetString());
+        Assert.Contains("二、协商", draft.GetProperty("agenda").GetString());
         Assert.Equal(0, await app.WithDbAsync(db => db.Invitations.CountAsync(i => i.ActivityId == id)));
 
         Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/activities/{id}/publish", null)).StatusCode);
