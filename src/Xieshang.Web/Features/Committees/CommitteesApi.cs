@@ -14,7 +14,10 @@ public sealed record CommitteeDto(string Code, string Name, string Level, string
 /// <summary>A sector in API answers.</summary>
 public sealed record SectorDto(int Id, string Name, int SortOrder, int Members);
 
-/// <summary><c>GET /api/committees</c>, <c>GET /api/committees/{code}</c>, <c>GET /api/sectors?committee=</c>.</summary>
+/// <summary>A special committee (专门委员会) with its member count.</summary>
+public sealed record SpecialCommitteeDto(int Id, string Name, int Members);
+
+/// <summary><c>GET /api/committees</c>, <c>GET /api/committees/{code}</c>, <c>GET /api/sectors?committee=</c>, <c>GET /api/special-committees?committee=</c>, <c>PUT /api/special-committees/{id}/members</c>.</summary>
 public static class CommitteesApi
 {
     public static void MapCommitteesApi(this IEndpointRouteBuilder app)
@@ -55,6 +58,35 @@ public static class CommitteesApi
                 .Select(s => new SectorDto(s.Id, s.Name, s.SortOrder, db.Members.Count(m => m.SectorId == s.Id && m.IsActive)))
                 .ToListAsync(ct);
             return TypedResults.Ok(sectors);
+        });
+
+        api.MapGet("/special-committees", async Task<Results<Ok<List<SpecialCommitteeDto>>, NotFound<ProblemDetails>, ForbidHttpResult>> (
+            string committee, AppDbContext db, IAuthorizationService auth, HttpContext ctx, CancellationToken ct) =>
+        {
+            var c = await db.Committees.AsNoTracking().FirstOrDefaultAsync(x => x.Code == committee, ct);
+            if (c is null) return NotFound(committee);
+            if (!(await auth.AuthorizeAsync(ctx.User, c, Scope.Read)).Succeeded) return TypedResults.Forbid();
+            return TypedResults.Ok(await db.SpecialCommittees.AsNoTracking().Where(s => s.CommitteeId == c.Id).OrderBy(s => s.SortOrder)
+                .Select(s => new SpecialCommitteeDto(s.Id, s.Name, db.SpecialCommitteeMembers.Count(m => m.SpecialCommitteeId == s.Id))).ToListAsync(ct));
+        });
+
+        // PUT /api/special-committees/{id}/members with [memberIds] replaces the membership (members of the same committee only).
+        api.MapPut("/special-committees/{id:int}/members", async Task<Results<NoContent, NotFound, ForbidHttpResult, ValidationProblem>> (
+            int id, int[] memberIds, AppDbContext db, CurrentUser user, CancellationToken ct) =>
+        {
+            var sc = await db.SpecialCommittees.AsNoTracking().Include(s => s.Committee).FirstOrDefaultAsync(s => s.Id == id, ct);
+            if (sc is null) return TypedResults.NotFound();
+            if (!Scope.CanManage(user, sc.Committee!.Path)) return TypedResults.Forbid();
+            var ids = memberIds.Distinct().ToList();
+            var valid = await db.Members.Where(m => ids.Contains(m.Id) && m.CommitteeId == sc.CommitteeId).Select(m => m.Id).ToListAsync(ct);
+            if (ids.Except(valid).ToList() is { Count: > 0 } wrong)
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["memberIds"] = [$"委员 {string.Join("、", wrong)} 不属于{sc.Committee.Name}，不能加入其专门委员会。"] });
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.SpecialCommitteeMembers.Where(m => m.SpecialCommitteeId == id).ExecuteDeleteAsync(ct);
+            db.SpecialCommitteeMembers.AddRange(valid.Select(m => new Activities.SpecialCommitteeMember { SpecialCommitteeId = id, MemberId = m }));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return TypedResults.NoContent();
         });
     }
 

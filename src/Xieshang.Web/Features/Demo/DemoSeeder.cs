@@ -38,6 +38,13 @@ public static class DemoSeeder
                 db.Members.AddRange(members);
                 await db.SaveChangesAsync(ct);
                 memberIds[code] = members.First(m => m.Position == Members.Position.Member && m.IsActive).Id;
+                // Every member of a committee that has special committees sits on one of them (round robin).
+                var specials = await db.SpecialCommittees.Where(s => s.CommitteeId == c.Id).OrderBy(s => s.SortOrder).Select(s => s.Id).ToListAsync(ct);
+                if (specials.Count > 0)
+                {
+                    db.SpecialCommitteeMembers.AddRange(members.Select((m, i) => new Activities.SpecialCommitteeMember { SpecialCommitteeId = specials[i % specials.Count], MemberId = m.Id }));
+                    await db.SaveChangesAsync(ct);
+                }
                 db.ChangeTracker.Clear();
             }
         }

@@ -273,6 +273,28 @@ public abstract class ActivitiesApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_special_committee_invites_its_members_and_membership_is_kept_to_its_committee()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var specials = await staff.GetFromJsonAsync<JsonElement>("/api/special-committees?committee=520200");
+        var sc = specials.EnumerateArray().First();
+        var scId = sc.GetProperty("id").GetInt32();
+        var own = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520200" && m.IsActive).OrderBy(m => m.Id).Select(m => m.Id).Take(3).ToArrayAsync());
+        var outsider = await TestActivities.MemberIdOfAsync(app, "member.520201");
+        var wrong = await staff.PutAsJsonAsync($"/api/special-committees/{scId}/members", own.Append(outsider).ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync("staff.520201")).PutAsJsonAsync($"/api/special-committees/{scId}/members", own)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync("leader.520200")).PutAsJsonAsync($"/api/special-committees/{scId}/members", own)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PutAsJsonAsync($"/api/special-committees/{scId}/members", own)).StatusCode);
+        Assert.Equal(3, (await staff.GetFromJsonAsync<JsonElement>("/api/special-committees?committee=520200")).EnumerateArray().First(x => x.GetProperty("id").GetInt32() == scId).GetProperty("members").GetInt32());
+
+        var id = await CreateAsync(staff, Body("专委会协商座谈", ["520200"], new { specialCommittees = new[] { scId } }, type: "consultation"));
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/activities/{id}/publish", null)).StatusCode);
+        var invited = await app.WithDbAsync(db => db.Invitations.Where(i => i.ActivityId == id).Select(i => i.MemberId).OrderBy(x => x).ToListAsync());
+        Assert.Equal(own.Order().ToList(), invited);
+    }
+
+    [Fact]
     public async Task Materials_upload_download_and_refusals()
     {
         var (id, members) = await TestActivities.CreateAsync(app, organizers: ["520201"], inviteCount: 1);
