@@ -19,7 +19,8 @@ public sealed class MemberHomeFlowTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "我的信息" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "待办事项" })).ToBeVisibleAsync();
-        await Expect(page.GetByText("履职活动、提案等模块上线后")).ToBeVisibleAsync();
+        await Expect(page.GetByText("提案、社情民意等模块上线后")).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "近期活动" })).ToBeVisibleAsync();
         await browser.ScreenshotAsync(page, "member-home");
         await BrowserFixture.AssertNoHorizontalOverflowAsync(page);
 
