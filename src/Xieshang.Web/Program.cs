@@ -1,10 +1,12 @@
 using Xieshang.Web.Components;
 using Xieshang.Web.Features.Account;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 WebApplication app;
@@ -15,6 +17,7 @@ try
     builder.AddAppAuth();
     builder.AddAppPages();
     builder.AddRoster();
+    builder.AddNotifications();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
@@ -37,6 +40,7 @@ app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
 app.MapRosterApi();
+app.MapInbox();
 
 app.MapRazorComponents<App>();
 

@@ -32,6 +32,9 @@ public sealed class ActivityOptions
     public int CheckInGraceSeconds { get; set; } = 30;
 
     /// <summary>Reminder lead time of <paramref name="activity"/>: its own <see cref="Activity.ReminderDays"/>, else the type's default.</summary>
-    public int ReminderDaysFor(Activity activity) =>
-        activity.ReminderDays ?? (activity.Type == ActivityType.Plenary ? ReminderDaysPlenary : ReminderDays);
+    public int ReminderDaysFor(Activity activity) => ReminderDaysFor(activity.Type, activity.ReminderDays);
+
+    /// <summary>Reminder lead time of an activity of <paramref name="type"/> whose own setting is <paramref name="own"/> (null = the type's default).</summary>
+    public int ReminderDaysFor(ActivityType type, int? own) =>
+        own ?? (type == ActivityType.Plenary ? ReminderDaysPlenary : ReminderDays);
 }
