@@ -1,5 +1,6 @@
 using Xieshang.Web.Components;
 using Xieshang.Web.Features.Account;
+using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
@@ -40,6 +41,7 @@ app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
 app.MapRosterApi();
+app.MapCalendar();
 app.MapInbox();
 
 app.MapRazorComponents<App>();
