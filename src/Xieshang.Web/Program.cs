@@ -1,5 +1,6 @@
 using Xieshang.Web.Components;
 using Xieshang.Web.Features.Account;
+using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Inbox;
@@ -18,6 +19,7 @@ try
     builder.AddAppAuth();
     builder.AddAppPages();
     builder.AddRoster();
+    builder.AddCheckIn();
     builder.AddNotifications();
     app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
 app.MapRosterApi();
+app.MapCheckInApi();
 app.MapCalendar();
 app.MapInbox();
 
