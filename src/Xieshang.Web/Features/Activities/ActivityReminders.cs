@@ -23,7 +23,7 @@ public static class ActivityReminders
 
     /// <summary>
     /// Reminds the invitees of every published or postponed activity whose reminder is due (start minus its reminder
-    /// days is now or past, the start still ahead) and not yet sent: each invitee who has not declined and whose leave
+    /// days is now or past, the start still ahead, published before that moment; see <see cref="DueAsync"/>) and not yet sent: each invitee who has not declined and whose leave
     /// was not granted gets an inbox row and, with an address, an e-mail. Each activity is claimed by a conditional
     /// UPDATE of <see cref="Activity.ReminderSentAt"/> in the same transaction as its notifications, so a reminder goes
     /// out once even when two callers race. Returns the ids of the activities reminded.
@@ -55,7 +55,9 @@ public static class ActivityReminders
 
     /// <summary>
     /// Ids of the activities whose reminder is due at <paramref name="now"/> and not yet sent, earliest start first
-    /// (a read only: the background shell asks this before it takes a lease).
+    /// (a read only: the background shell asks this before it takes a lease). An activity published inside its
+    /// reminder window gets no separate reminder: its invitees were told within the window by the publication notice
+    /// itself, and a second message a minute later would only be noise.
     /// </summary>
     public static async Task<IReadOnlyList<int>> DueAsync(AppDbContext db, DateTimeOffset now, ActivityOptions options, CancellationToken ct = default)
     {
@@ -66,10 +68,11 @@ public static class ActivityReminders
             .Where(a => a.ReminderDays != null
                 || (a.Type == ActivityType.Plenary && a.StartsAt <= plenaryUntil)
                 || (a.Type != ActivityType.Plenary && a.StartsAt <= otherUntil))
-            .Select(a => new { a.Id, a.Type, a.ReminderDays, a.StartsAt })
+            .Select(a => new { a.Id, a.Type, a.ReminderDays, a.StartsAt, a.PublishedAt })
             .ToListAsync(ct);
         return candidates
-            .Where(a => a.StartsAt.AddDays(-options.ReminderDaysFor(a.Type, a.ReminderDays)) <= now)
+            .Select(a => new { a.Id, a.StartsAt, a.PublishedAt, RemindAt = a.StartsAt.AddDays(-options.ReminderDaysFor(a.Type, a.ReminderDays)) })
+            .Where(a => a.RemindAt <= now && !(a.PublishedAt >= a.RemindAt))
             .OrderBy(a => a.StartsAt).ThenBy(a => a.Id)
             .Select(a => a.Id)
             .ToList();

@@ -126,6 +126,29 @@ public abstract class ActivityRemindersTests(AppFactory app)
         Assert.Equal(2 * members.Length, await RemindersAsync(id));
     }
 
+    [Fact]
+    public async Task An_activity_published_inside_its_reminder_window_gets_no_second_message()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2034, 1, 10, 8, 0, 0, TimeSpan.Zero));
+        var members = await MembersAsync("520200", 4);
+        var late = await CreateAsync(ActivityType.Consultation, new(2034, 1, 12, 1, 0, 0, TimeSpan.Zero), members);
+        var early = await CreateAsync(ActivityType.Consultation, new(2034, 1, 12, 2, 0, 0, TimeSpan.Zero), members);
+        await app.WithDbAsync(async db =>
+        {
+            // Published 2 days ahead (its notice went out then), and 11 days ahead.
+            await db.Activities.Where(x => x.Id == late).ExecuteUpdateAsync(s => s.SetProperty(x => x.PublishedAt, new DateTimeOffset(2034, 1, 10, 1, 0, 0, TimeSpan.Zero)));
+            return await db.Activities.Where(x => x.Id == early).ExecuteUpdateAsync(s => s.SetProperty(x => x.PublishedAt, new DateTimeOffset(2034, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        });
+
+        var sent = await SendAsync(clock);
+        Assert.Contains(early, sent);
+        Assert.DoesNotContain(late, sent);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.DoesNotContain(late, await SendAsync(clock));
+        Assert.Equal(0, await RemindersAsync(late));
+        Assert.Equal(members.Length, await RemindersAsync(early));
+    }
+
     private async Task<IReadOnlyList<int>> SendAsync(TimeProvider clock)
     {
         await using var scope = app.Services.CreateAsyncScope();
