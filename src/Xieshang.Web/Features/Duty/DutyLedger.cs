@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Infrastructure.Data;
 
@@ -53,53 +54,86 @@ public static class DutyLedger
             record.Points = (rule?.Points ?? 0) * e.Quantity;
             record.Title = Truncate(e.Title, 200);
             record.Evidence = Truncate(e.Evidence, 500);
-            record.OccurredAt = e.OccurredAt;
+            record.OccurredAt = e.OccurredAt.ToUniversalTime(); // Npgsql stores offset-0 values only
         }
         db.DutyRecords.RemoveRange(existing.Where(r => !keep.Contains(r)));
     }
 
     /// <summary>
-    /// Recomputes the points of every record of <paramref name="year"/> in the committee subtree
-    /// <paramref name="scopePath"/> (null: everywhere) from the rules now in the table, set-based: one UPDATE per
-    /// rule, broadest rules first so that a committee's own rule overrides its parent's. Returns the number of
-    /// UPDATE statements run. Runs in its own transaction.
+    /// Recomputes the points of the records of <paramref name="year"/> in the committee subtree
+    /// <paramref name="scopePath"/> (null: everywhere), for one rule code or (null) every code, from the rules now in
+    /// the table, set-based. Each record belongs to exactly one region: the rule <see cref="ScoringRuleSet.Resolve"/>
+    /// would pick for it (the longest committee path, then the latest start), or none (0 points). One UPDATE per rule
+    /// touches only its own region and only the records whose points differ, so the total of affected rows is the
+    /// number of records whose points changed, which this returns. Runs in the caller's transaction when there is one
+    /// (so a rule change and its recomputation commit together), otherwise in its own.
     /// </summary>
-    public static async Task<int> RecomputeYearAsync(AppDbContext db, int year, string? scopePath, CancellationToken ct)
+    public static async Task<int> RecomputeYearAsync(AppDbContext db, int year, string? scopePath, CancellationToken ct, string? ruleCode = null)
     {
-        var all = await db.ScoringRules.AsNoTracking().ToListAsync(ct);
         var yearFrom = new DateOnly(year, 1, 1);
         var yearTo = new DateOnly(year, 12, 31);
-        var statements = 0;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var group in all.GroupBy(r => r.Code))
+        var all = await db.ScoringRules.AsNoTracking().Where(r => ruleCode == null || r.Code == ruleCode).ToListAsync(ct);
+        var changed = 0;
+        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
         {
-            var code = group.Key;
-            // Rules that can touch the scope: ancestors of it (shorter prefix) or inside it.
-            var rules = group
-                .Where(r => r.EffectiveFrom <= yearTo && (r.EffectiveTo is null || r.EffectiveTo >= yearFrom))
-                .Where(r => scopePath is null || scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal) || r.CommitteePath.StartsWith(scopePath, StringComparison.Ordinal))
-                .OrderBy(r => r.CommitteePath.Length).ThenBy(r => r.EffectiveFrom).ToList();
-            var defaultsCoverYear = Covers(rules.Where(r => scopePath is null ? r.CommitteePath.Length == 0 : scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal)), yearFrom, yearTo);
-            var q = db.DutyRecords.Where(r => r.Year == year && r.RuleCode == code);
-            if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
-            if (!defaultsCoverYear)
+            foreach (var group in all.GroupBy(r => r.Code))
             {
-                await q.ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, 0m), ct);
-                statements++;
+                var code = group.Key;
+                // Rules that can touch the scope in the year: ancestors of it (shorter prefix) or inside it.
+                var rules = group
+                    .Where(r => r.EffectiveFrom <= yearTo && (r.EffectiveTo is null || r.EffectiveTo >= yearFrom))
+                    .Where(r => scopePath is null || scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal) || r.CommitteePath.StartsWith(scopePath, StringComparison.Ordinal))
+                    .ToList();
+                var q = db.DutyRecords.Where(r => r.Year == year && r.RuleCode == code);
+                if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
+                foreach (var rule in rules)
+                {
+                    var rq = q.Where(Region(rule));
+                    foreach (var other in rules.Where(o => ScoringRuleSet.Overrides(o, rule) && Overlap(o, rule))) rq = rq.Where(Not(Region(other)));
+                    var points = rule.Points;
+                    changed += await rq.Where(r => r.Points != r.Quantity * points)
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, r => r.Quantity * points), ct);
+                }
+                // Records no rule covers earn nothing; skipped when the rules above the scope cover the whole year.
+                var above = rules.Where(r => scopePath is null ? r.CommitteePath.Length == 0 : scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal));
+                if (!Covers(above, yearFrom, yearTo))
+                {
+                    var none = q;
+                    foreach (var rule in rules) none = none.Where(Not(Region(rule)));
+                    changed += await none.Where(r => r.Points != 0m).ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, 0m), ct);
+                }
             }
-            foreach (var rule in rules)
-            {
-                var (from, to) = (ScoringRuleSet.StartOf(rule.EffectiveFrom), rule.EffectiveTo is { } end ? ScoringRuleSet.StartOf(end.AddDays(1)) : DateTimeOffset.MaxValue);
-                var rq = q.Where(r => r.OccurredAt >= from && r.OccurredAt < to);
-                if (rule.CommitteePath.Length > 0) rq = rq.Where(r => r.CommitteePath.StartsWith(rule.CommitteePath));
-                var points = rule.Points;
-                await rq.ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, r => r.Quantity * points), ct);
-                statements++;
-            }
+            if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
         }
-        await tx.CommitAsync(ct);
-        return statements;
+        finally
+        {
+            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+        }
+        return changed;
     }
+
+    /// <summary>The records a rule can apply to: its committee subtree and its dates (China Standard Time days).</summary>
+    private static Expression<Func<DutyRecord, bool>> Region(ScoringRule rule)
+    {
+        // UTC instants: Npgsql writes only offset-0 values to timestamptz.
+        var from = ScoringRuleSet.StartOf(rule.EffectiveFrom).ToUniversalTime();
+        var to = rule.EffectiveTo is { } end ? ScoringRuleSet.StartOf(end.AddDays(1)).ToUniversalTime() : DateTimeOffset.MaxValue;
+        var path = rule.CommitteePath;
+        return (path.Length, rule.EffectiveTo) switch
+        {
+            (0, null) => r => r.OccurredAt >= from,
+            (0, _) => r => r.OccurredAt >= from && r.OccurredAt < to,
+            (_, null) => r => r.CommitteePath.StartsWith(path) && r.OccurredAt >= from,
+            _ => r => r.CommitteePath.StartsWith(path) && r.OccurredAt >= from && r.OccurredAt < to,
+        };
+    }
+
+    private static Expression<Func<DutyRecord, bool>> Not(Expression<Func<DutyRecord, bool>> e) =>
+        Expression.Lambda<Func<DutyRecord, bool>>(Expression.Not(e.Body), e.Parameters);
+
+    private static bool Overlap(ScoringRule a, ScoringRule b) =>
+        (a.EffectiveTo is null || a.EffectiveTo >= b.EffectiveFrom) && (b.EffectiveTo is null || b.EffectiveTo >= a.EffectiveFrom);
 
     private static bool Covers(IEnumerable<ScoringRule> rules, DateOnly from, DateOnly to)
     {
@@ -114,7 +148,9 @@ public static class DutyLedger
         return day > to;
     }
 
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
+    /// <summary>Cuts <paramref name="s"/> to <paramref name="max"/> UTF-16 units without splitting a surrogate pair (names beyond the BMP).</summary>
+    internal static string Truncate(string s, int max) =>
+        s.Length <= max ? s : s[..(char.IsHighSurrogate(s[max - 1]) ? max - 1 : max)];
 }
 
 /// <summary>
@@ -143,11 +179,20 @@ public sealed class ScoringRuleSet(IReadOnlyList<ScoringRule> rules)
         {
             if (r.Code != code || !committeePath.StartsWith(r.CommitteePath, StringComparison.Ordinal)) continue;
             if (r.EffectiveFrom > day || (r.EffectiveTo is { } to && to < day)) continue;
-            if (best is null || r.CommitteePath.Length > best.CommitteePath.Length
-                || (r.CommitteePath.Length == best.CommitteePath.Length && r.EffectiveFrom > best.EffectiveFrom)) best = r;
+            if (best is null || Overrides(r, best)) best = r;
         }
         return best;
     }
+
+    /// <summary>
+    /// True when <paramref name="a"/> takes precedence over <paramref name="b"/> where both are in effect for a member:
+    /// a longer committee path (a committee's own rule over its parent's, any committee's over the default), then a
+    /// later start, then the later-created rule. Callers check that <paramref name="a"/>'s path lies under <paramref name="b"/>'s.
+    /// </summary>
+    public static bool Overrides(ScoringRule a, ScoringRule b) =>
+        a.Id != b.Id && a.Code == b.Code && a.CommitteePath.StartsWith(b.CommitteePath, StringComparison.Ordinal)
+        && (a.CommitteePath.Length > b.CommitteePath.Length
+            || (a.CommitteePath.Length == b.CommitteePath.Length && (a.EffectiveFrom > b.EffectiveFrom || (a.EffectiveFrom == b.EffectiveFrom && a.Id > b.Id))));
 
     /// <summary>Category of a code from any rule that has it; throws for a code no rule defines.</summary>
     public DutyCategory CategoryOf(string code) =>
