@@ -32,6 +32,10 @@ public abstract class DutyPagesTests(AppFactory app)
         Assert.Contains($"href=\"/api/members/{own}/duty/records.xlsx?year=2024\"", html);
         Assert.Contains("<option value=\"2024\" selected", html);
         Assert.Contains("申报其他履职", html);
+        var en = await member.GetHtmlAsync("/duty?year=2024&culture=en");
+        Assert.Contains("<h1>My duty file</h1>", en);
+        Assert.Contains("Download report (Word)", en);
+        Assert.Contains("Meetings and activities", en);
         // A bad year: the current year, with a word about it.
         Assert.Contains("年度应为 2000 至", await member.GetHtmlAsync("/duty?year=abc"));
 
