@@ -203,7 +203,10 @@ public static class DutyApi
             var (claim, errors) = await DutyClaims.SubmitAsync(db, memberId, input, evidence, options.Value, clock, ct);
             if (claim is null) return TypedResults.ValidationProblem(errors, detail: "申报未提交：" + string.Join("；", errors.Values.SelectMany(v => v)));
             return TypedResults.Created($"/api/duty/claims/{claim.Id}", (await DutyClaims.ViewAsync(db, user, claim.Id, ct))!);
-        }).DisableAntiforgery();
+        })
+        .DisableAntiforgery()
+        // No Accepts(): its content-type filter would answer other bodies with a bare 415 instead of the Chinese 400 above.
+        .WithDescription("Body: JSON {ruleCode, title, description, occurredOn (yyyy-MM-dd), quantity}, or multipart/form-data with the same fields and an optional file field evidence (PDF, JPG, PNG, .docx).");
 
         claims.MapGet("", async Task<Results<Ok<Paged<DutyClaimView>>, ValidationProblem, NotFound<ProblemDetails>, ForbidHttpResult>> (
             string? committee, string? status, int? page, int? pageSize, AppDbContext db, CurrentUser user, CancellationToken ct) =>

@@ -63,54 +63,58 @@ public static class DutyLedger
     /// Recomputes the points of the records of <paramref name="year"/> in the committee subtree
     /// <paramref name="scopePath"/> (null: everywhere), for one rule code or (null) every code, from the rules now in
     /// the table, set-based. Each record belongs to exactly one region: the rule <see cref="ScoringRuleSet.Resolve"/>
-    /// would pick for it (the longest committee path, then the latest start), or none (0 points). One UPDATE per rule
-    /// touches only its own region and only the records whose points differ, so the total of affected rows is the
-    /// number of records whose points changed, which this returns. Runs in the caller's transaction when there is one
-    /// (so a rule change and its recomputation commit together), otherwise in its own.
+    /// would pick for it (the longest committee path, then the latest start), or none (0 points). One UPDATE reads the
+    /// records in scope once and writes only those whose points differ, so its count of affected rows is the number of
+    /// records whose points changed, which this returns (a year of 19.5 million records: docs/benchmarks.md). Runs in
+    /// the caller's transaction when there is one (so a rule change and its recomputation commit together).
     /// </summary>
     public static async Task<int> RecomputeYearAsync(AppDbContext db, int year, string? scopePath, CancellationToken ct, string? ruleCode = null)
     {
         var yearFrom = new DateOnly(year, 1, 1);
         var yearTo = new DateOnly(year, 12, 31);
         var all = await db.ScoringRules.AsNoTracking().Where(r => ruleCode == null || r.Code == ruleCode).ToListAsync(ct);
-        var changed = 0;
-        var ownTransaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        try
+        if (all.Count == 0) return 0;
+        // One UPDATE, one pass over the records in scope (the rules are few, the records millions): the new points are a
+        // CASE by rule code, and within a code by rule, the rule that wins first (longest committee path, then latest
+        // start, then latest id: ScoringRuleSet.Overrides), each rule's condition being its region (subtree and China-time
+        // days); records no rule covers get 0. Only records whose points differ are written.
+        var record = Expression.Parameter(typeof(DutyRecord), "r");
+        var quantity = Expression.Property(record, nameof(DutyRecord.Quantity));
+        Expression points = Expression.Constant(0m);
+        foreach (var group in all.GroupBy(r => r.Code))
         {
-            foreach (var group in all.GroupBy(r => r.Code))
+            // Rules that can touch the scope in the year: ancestors of it (shorter prefix) or inside it; weakest first,
+            // each wrapped around the ones before it, so that the strongest is tested first.
+            var rules = group
+                .Where(r => r.EffectiveFrom <= yearTo && (r.EffectiveTo is null || r.EffectiveTo >= yearFrom))
+                .Where(r => scopePath is null || scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal) || r.CommitteePath.StartsWith(scopePath, StringComparison.Ordinal))
+                .OrderBy(r => r.CommitteePath.Length).ThenBy(r => r.EffectiveFrom).ThenBy(r => r.Id);
+            Expression byRule = Expression.Constant(0m);
+            foreach (var rule in rules)
             {
-                var code = group.Key;
-                // Rules that can touch the scope in the year: ancestors of it (shorter prefix) or inside it.
-                var rules = group
-                    .Where(r => r.EffectiveFrom <= yearTo && (r.EffectiveTo is null || r.EffectiveTo >= yearFrom))
-                    .Where(r => scopePath is null || scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal) || r.CommitteePath.StartsWith(scopePath, StringComparison.Ordinal))
-                    .ToList();
-                var q = db.DutyRecords.Where(r => r.Year == year && r.RuleCode == code);
-                if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
-                foreach (var rule in rules)
-                {
-                    var rq = q.Where(Region(rule));
-                    foreach (var other in rules.Where(o => ScoringRuleSet.Overrides(o, rule) && Overlap(o, rule))) rq = rq.Where(Not(Region(other)));
-                    var points = rule.Points;
-                    changed += await rq.Where(r => r.Points != r.Quantity * points)
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, r => r.Quantity * points), ct);
-                }
-                // Records no rule covers earn nothing; skipped when the rules above the scope cover the whole year.
-                var above = rules.Where(r => scopePath is null ? r.CommitteePath.Length == 0 : scopePath.StartsWith(r.CommitteePath, StringComparison.Ordinal));
-                if (!Covers(above, yearFrom, yearTo))
-                {
-                    var none = q;
-                    foreach (var rule in rules) none = none.Where(Not(Region(rule)));
-                    changed += await none.Where(r => r.Points != 0m).ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, 0m), ct);
-                }
+                var value = Expression.Multiply(quantity, Expression.Constant(rule.Points));
+                // A rule over the whole scope for the whole year needs no test, and hides the weaker ones.
+                var everywhere = (scopePath ?? "").StartsWith(rule.CommitteePath, StringComparison.Ordinal)
+                    && rule.EffectiveFrom <= yearFrom && (rule.EffectiveTo is null || rule.EffectiveTo >= yearTo);
+                byRule = everywhere ? value : Expression.Condition(new Rebind(Region(rule), record).Body, value, byRule);
             }
-            if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
+            points = Expression.Condition(Expression.Equal(Expression.Property(record, nameof(DutyRecord.RuleCode)), Expression.Constant(group.Key)), byRule, points);
         }
-        finally
-        {
-            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
-        }
-        return changed;
+        var codes = all.Select(r => r.Code).Distinct().ToList();
+        var q = db.DutyRecords.Where(r => r.Year == year && codes.Contains(r.RuleCode));
+        if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
+        var differs = Expression.Lambda<Func<DutyRecord, bool>>(Expression.NotEqual(Expression.Property(record, nameof(DutyRecord.Points)), points), record);
+        var newPoints = Expression.Lambda<Func<DutyRecord, decimal>>(points, record);
+        // A single statement: atomic on its own, and inside the caller's transaction when there is one.
+        return await q.Where(differs).ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, newPoints), ct);
+    }
+
+    /// <summary>The body of a one-parameter lambda, rewritten onto another parameter (to combine several into one expression).</summary>
+    private sealed class Rebind(Expression<Func<DutyRecord, bool>> lambda, ParameterExpression to) : ExpressionVisitor
+    {
+        public Expression Body => Visit(lambda.Body);
+
+        protected override Expression VisitParameter(ParameterExpression node) => node == lambda.Parameters[0] ? to : base.VisitParameter(node);
     }
 
     /// <summary>The records a rule can apply to: its committee subtree and its dates (China Standard Time days).</summary>
@@ -127,25 +131,6 @@ public static class DutyLedger
             (_, null) => r => r.CommitteePath.StartsWith(path) && r.OccurredAt >= from,
             _ => r => r.CommitteePath.StartsWith(path) && r.OccurredAt >= from && r.OccurredAt < to,
         };
-    }
-
-    private static Expression<Func<DutyRecord, bool>> Not(Expression<Func<DutyRecord, bool>> e) =>
-        Expression.Lambda<Func<DutyRecord, bool>>(Expression.Not(e.Body), e.Parameters);
-
-    private static bool Overlap(ScoringRule a, ScoringRule b) =>
-        (a.EffectiveTo is null || a.EffectiveTo >= b.EffectiveFrom) && (b.EffectiveTo is null || b.EffectiveTo >= a.EffectiveFrom);
-
-    private static bool Covers(IEnumerable<ScoringRule> rules, DateOnly from, DateOnly to)
-    {
-        var day = from;
-        foreach (var r in rules.OrderBy(r => r.EffectiveFrom))
-        {
-            if (r.EffectiveFrom > day) return false;
-            if (r.EffectiveTo is null) return true;
-            if (r.EffectiveTo.Value >= day) day = r.EffectiveTo.Value.AddDays(1);
-            if (day > to) return true;
-        }
-        return day > to;
     }
 
     /// <summary>Cuts <paramref name="s"/> to <paramref name="max"/> UTF-16 units without splitting a surrogate pair (names beyond the BMP).</summary>
