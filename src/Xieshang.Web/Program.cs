@@ -50,6 +50,7 @@ app.MapDutyPageEndpoints();
 app.MapCheckInApi();
 app.MapCalendar();
 app.MapInbox();
+app.MapActivitiesApi();
 
 app.MapRazorComponents<App>();
 

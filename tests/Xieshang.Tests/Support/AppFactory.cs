@@ -43,6 +43,8 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Security:LoginRequestsPerMinute", LoginRequestsPerMinute.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Background mail and reminder jobs off: tests call MailSender/ActivityReminders directly where they matter.
+        builder.UseSetting("Notifications:Jobs", "false");
     }
 
     public virtual ValueTask InitializeAsync()

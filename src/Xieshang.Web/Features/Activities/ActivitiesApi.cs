@@ -105,11 +105,9 @@ public static class ActivitiesApi
         {
             if (!user.IsStaff && !user.IsAdmin) return TypedResults.Forbid();
             var a = new Activity { Status = ActivityStatus.Draft, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
-            var errors = await ActivityRules.ApplyAsync(db, a, input, user, clock, ct);
+            var errors = await ActivityRules.SaveAsync(db, a, input, user, clock, ct);
             if (errors.Count > 0)
                 return errors.ContainsKey("organizerCodes") && errors["organizerCodes"][0].StartsWith("您无权") ? TypedResults.Forbid() : TypedResults.ValidationProblem(errors);
-            db.Activities.Add(a);
-            await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/activities/{a.Id}", new IdResult(a.Id));
         });
 
@@ -120,10 +118,8 @@ public static class ActivitiesApi
             if (a is null) return TypedResults.NotFound();
             if (!await ActivityAccess.CanManageAsync(db, user, id, ct)) return TypedResults.Forbid();
             if (a.Status == ActivityStatus.Cancelled) return Conflict("活动已取消，不能修改。");
-            var errors = await ActivityRules.ApplyAsync(db, a, input, user, clock, ct);
+            var errors = await ActivityRules.SaveAsync(db, a, input, user, clock, ct);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-            if (a.IsLive) await ActivityRules.SyncInvitationsAsync(db, a, clock, ct);
-            await db.SaveChangesAsync(ct);
             return TypedResults.Ok(new IdResult(a.Id));
         });
 

@@ -97,6 +97,29 @@ public static class ActivityRules
         return errors;
     }
 
+    /// <summary>
+    /// Creates (<paramref name="a"/> not yet tracked, id 0) or updates an activity from <paramref name="input"/> and
+    /// saves it: validation by <see cref="ApplyAsync"/>, plus <paramref name="extraErrors"/> a page found while reading its
+    /// form; a cancelled activity cannot be edited; amending a published one re-synchronises (and notifies) its invitees.
+    /// Returns the errors by field (empty on success); on errors nothing is saved.
+    /// </summary>
+    public static async Task<Dictionary<string, string[]>> SaveAsync(AppDbContext db, Activity a, ActivityInput input, CurrentUser user, TimeProvider clock,
+        CancellationToken ct, IReadOnlyDictionary<string, string[]>? extraErrors = null)
+    {
+        if (a.Status == ActivityStatus.Cancelled) return new() { [""] = ["活动已取消，不能修改。"] };
+        var errors = await ApplyAsync(db, a, input, user, clock, ct);
+        foreach (var (key, messages) in extraErrors ?? new Dictionary<string, string[]>()) errors[key] = messages;
+        if (errors.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            return errors;
+        }
+        if (a.Id == 0) db.Activities.Add(a);
+        else if (a.IsLive) await SyncInvitationsAsync(db, a, clock, ct);
+        await db.SaveChangesAsync(ct);
+        return errors;
+    }
+
     /// <summary>An instant in UTC cut to whole seconds (activity times are never finer; PostgreSQL keeps microseconds, SQLite ticks).</summary>
     public static DateTimeOffset? Seconds(DateTimeOffset? t) =>
         t is { } v ? new DateTimeOffset(v.UtcTicks - v.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero) : null;

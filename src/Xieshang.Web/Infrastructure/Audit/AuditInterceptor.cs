@@ -5,10 +5,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
+using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Calendar;
+using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 using Xieshang.Web.Infrastructure.Jobs;
+using Xieshang.Web.Infrastructure.Notifications;
 
 namespace Xieshang.Web.Infrastructure.Audit;
 
@@ -18,7 +22,8 @@ namespace Xieshang.Web.Infrastructure.Audit;
 /// until the database has generated their keys and are saved right after, inside the same transaction (the
 /// caller's, or one this interceptor opens and commits), so every audit row names its entity's real id.
 /// The actor is the signed-in user of the current request, or <c>system</c>. Secrets (password hashes,
-/// security stamps) are never written; enum values are written by name.
+/// security stamps, check-in keys, feed token hashes) are never written, file contents only by size; enum values
+/// are written by name.
 /// </summary>
 public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clock) : SaveChangesInterceptor
 {
@@ -29,7 +34,8 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    private static readonly HashSet<string> Secret = [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp)];
+    private static readonly HashSet<string> Secret =
+        [nameof(AppUser.PasswordHash), nameof(AppUser.SecurityStamp), nameof(Activity.CheckInKey), nameof(CalendarFeed.TokenHash)];
     private static readonly HashSet<string> Noise =
     [
         nameof(Member.StrokeKey), nameof(Member.PinyinKey), nameof(Member.PinyinFull), nameof(Member.PinyinInitials), nameof(Member.UpdatedAt),
@@ -121,7 +127,9 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
         var now = clock.GetUtcNow();
         var entries = db.ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            .Where(e => e.Entity is not (AuditEntry or DataProtectionKey or JobLease))
+            // Not audited: the log itself, infrastructure, and rows derived from audited changes (notices and mail
+            // of a publication, duty records of a confirmed attendance, check-ins that carry their own time and actor).
+            .Where(e => e.Entity is not (AuditEntry or DataProtectionKey or JobLease or Notification or OutboxMail or DutyRecord or CheckIn))
             .ToList();
         foreach (var e in entries)
         {
@@ -134,7 +142,7 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
                 Action = e.State.ToString(),
                 EntityType = e.Metadata.ClrType.Name,
                 EntityId = KeyOf(e),
-                CommitteePath = (e.Entity as Member)?.CommitteePath,
+                CommitteePath = e.Metadata.FindProperty(nameof(Member.CommitteePath)) is not null ? e.Property(nameof(Member.CommitteePath)).CurrentValue as string : null,
                 Changes = JsonSerializer.Serialize(changes, Json),
             };
             if (e.State == EntityState.Added && e.Properties.Any(p => p.IsTemporary))
@@ -160,6 +168,20 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
             var name = p.Metadata.Name;
             if (Noise.Contains(name) || p.IsTemporary) continue;
             var secret = Secret.Contains(name);
+            if (!secret && p.Metadata.ClrType == typeof(byte[]))
+            {
+                // File contents: the size, not the bytes.
+                static object? Size(object? v) => v is byte[] b ? $"{b.Length} bytes" : null;
+                d[name] = e.State switch
+                {
+                    EntityState.Added => new { @new = Size(p.CurrentValue) },
+                    EntityState.Deleted => new { old = Size(p.OriginalValue) },
+                    _ when p.IsModified => new { old = Size(p.OriginalValue), @new = Size(p.CurrentValue) },
+                    _ => null,
+                };
+                if (d[name] is null) d.Remove(name);
+                continue;
+            }
             switch (e.State)
             {
                 case EntityState.Added:

@@ -36,6 +36,8 @@ public abstract class ActivitiesApiTests(AppFactory app)
         var id = await CreateAsync(staff, Body("十二月常委会议", ["520200", "520201"], new { committees = new[] { "520201" }, sectors = new[] { sector }, members = new[] { named } }));
 
         var draft = await staff.GetFromJsonAsync<JsonElement>($"/api/activities/{id}");
+        var created = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "Activity" && a.EntityId == id.ToString()).Select(a => a.Changes).FirstAsync());
+        Assert.Contains("\"CheckInKey\":{\"new\":\"***\"}", created);
         Assert.Equal("draft", draft.GetProperty("status").GetString());
         Assert.DoesNotContain("<script", draft.GetProperty("agenda").GetString());
         Assert.Contains("一、通报工作", draft.GetProperty("agenda").GetString());
@@ -304,6 +306,10 @@ public abstract class ActivitiesApiTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Created, up.StatusCode);
         var mid = (await up.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
         Assert.Equal("会议议程：𠮷", await staff.GetStringAsync($"/api/activities/{id}/materials/{mid}"));
+        // The audit log records the upload with the file's size, never its bytes.
+        var audit = await app.WithDbAsync(db => db.AuditEntries.Where(a => a.EntityType == "ActivityMaterial" && a.EntityId == mid.ToString()).Select(a => a.Changes).SingleAsync());
+        Assert.Contains("bytes", audit);
+        Assert.DoesNotContain(Convert.ToBase64String("会议议程：𠮷"u8.ToArray()), audit);
         using var exe = new MultipartFormDataContent { { new ByteArrayContent([0x4d, 0x5a]), "file", "tool.exe" } };
         var refused = await staff.PostAsync($"/api/activities/{id}/materials", exe);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);

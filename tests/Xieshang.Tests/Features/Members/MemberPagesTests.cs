@@ -361,7 +361,7 @@ public abstract class MemberPagesTests(AppFactory app)
         var name = await app.WithDbAsync(db => db.Members.Where(m => m.Id == own).Select(m => m.Name).FirstAsync());
         Assert.Contains("我的信息", home);
         Assert.Contains(name, home);
-        Assert.Contains("履职活动、提案等模块上线后", home);
+        Assert.Contains("提案、社情民意等模块上线后", home);
         Assert.DoesNotContain("按界别", home);
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync($"/members/{own}")).StatusCode);
         var elsewhere = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520203").Select(m => m.Id).FirstAsync());
