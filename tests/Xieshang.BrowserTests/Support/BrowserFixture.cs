@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Xieshang.Tests.Support;
 
@@ -27,6 +28,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
+    /// <summary>The app's clock: real time plus an offset a flow may move forward (e.g. to the start of an activity).</summary>
+    public ShiftedClock Clock => _app.Clock;
+
+    /// <summary>Runs <paramref name="work"/> with a scoped database context of the app.</summary>
+    public Task<T> WithDbAsync<T>(Func<Xieshang.Web.Infrastructure.Data.AppDbContext, Task<T>> work) => _app.WithDbAsync(work);
     /// <summary>Address of the running app, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl { get; private set; } = "";
     /// <summary><c>artifacts/screenshots/</c> under the repository root (git-ignored).</summary>
@@ -99,9 +105,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         public KestrelApp() => UseKestrel(0);
 
+        public ShiftedClock Clock { get; } = new();
+
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
             // Outside Development the framework's own assets (_framework/blazor.web.js) are served only from a
             // published output; tests run from the build output, so load the build's static web assets manifest.
             Microsoft.AspNetCore.Hosting.WebHostBuilderExtensions.UseStaticWebAssets(builder);
@@ -117,4 +126,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             return ValueTask.CompletedTask;
         }
     }
+}
+
+/// <summary>The system clock moved forward by <see cref="Offset"/> (zero unless a flow moves it; flows that move it put it back).</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    /// <summary>How far ahead of real time the app lives.</summary>
+    public TimeSpan Offset { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
 }
