@@ -1,6 +1,7 @@
 using Xieshang.Web.Components;
 using Xieshang.Web.Features.Account;
 using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Balance;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Duty;
@@ -20,6 +21,7 @@ try
     builder.AddAppAuth();
     builder.AddAppPages();
     builder.AddRoster();
+    builder.AddBalance();
     builder.AddDuty();
     builder.AddCheckIn();
     builder.AddNotifications();
@@ -45,6 +47,7 @@ app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
 app.MapRosterApi();
+app.MapBalanceApi();
 app.MapDutyApi();
 app.MapDutyPageEndpoints();
 app.MapCheckInApi();

@@ -1,0 +1,53 @@
+// Blazor JS initializer (blazor.web.js loads it on every page). Static SSR pages that need a script of their own
+// render <page-script src="js/x.js"> instead of a <script> tag: a <script> in page content does not run when
+// the page is reached by enhanced navigation. The element imports the module once, calls its onLoad() and
+// onUpdate() when the element enters the document, onUpdate() again after each enhanced navigation
+// ('enhancedload') while it stays, and onDispose() when it has left. (The pattern of the ASP.NET Core docs,
+// "JavaScript location in static server rendering".)
+
+const scripts = new Map(); // src -> { count, module }
+
+function register(src) {
+  if (!src) return;
+  const known = scripts.get(src);
+  if (known) { known.count++; return; }
+  const entry = { count: 1, module: null };
+  scripts.set(src, entry);
+  import(new URL(src, document.baseURI).toString()).then(module => {
+    if (entry.count <= 0) return;
+    entry.module = module;
+    module.onLoad?.();
+    module.onUpdate?.();
+  }).catch(e => console.error(e));
+}
+
+function unregister(src) {
+  const entry = src && scripts.get(src);
+  if (entry) entry.count--;
+}
+
+function onEnhancedLoad() {
+  for (const [src, entry] of scripts) {
+    if (entry.count <= 0) {
+      entry.module?.onDispose?.();
+      scripts.delete(src);
+    }
+  }
+  for (const entry of scripts.values()) entry.module?.onUpdate?.();
+}
+
+export function afterWebStarted(blazor) {
+  customElements.define('page-script', class extends HTMLElement {
+    static observedAttributes = ['src'];
+    attributeChangedCallback(name, oldValue, newValue) {
+      if (name !== 'src') return;
+      this.src = newValue;
+      unregister(oldValue);
+      register(newValue);
+    }
+    disconnectedCallback() {
+      unregister(this.src);
+    }
+  });
+  blazor.addEventListener('enhancedload', onEnhancedLoad);
+}
