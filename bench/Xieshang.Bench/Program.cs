@@ -5,12 +5,14 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- import  [--rows 10000] [--iterations 5] [--providers Sqlite,PostgreSQL] [--committee 520204] [--attempts 3]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- members [--members 650000] [--workers 32] [--warmup 5] [--duration 20]
 //                                                                  [--mixes ping,city,national,city-pinyin,all,national-pinyin] [--attempts 3] [--app-cs "Maximum Pool Size=8"] [--sql "CREATE INDEX …"] [--sql-log] [--keep]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- balance [--province 520000] [--ballast 510000] [--members 650000] [--year 2025] [--records 30]
+//                                                                  [--workers 1] [--warmup 5] [--duration 20] [--mixes province,city,county,xlsx] [--attempts 3]
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
-if (args.Length == 0 || args[0] is not ("import" or "members"))
+if (args.Length == 0 || args[0] is not ("import" or "members" or "balance"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members|balance [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
@@ -33,6 +35,20 @@ if (args[0] == "import")
         Iterations: IntOpt("--iterations", 5),
         Providers: ListOpt("--providers"),
         Committee: Opt("--committee") ?? "520204",
+        Attempts: IntOpt("--attempts", 3)), workDir);
+}
+else if (args[0] == "balance")
+{
+    await BalanceBench.RunAsync(new BalanceBenchOptions(
+        Province: Opt("--province") ?? "520000",
+        Ballast: ListOpt("--ballast"),
+        Members: IntOpt("--members", 650_000),
+        Year: IntOpt("--year", 2025),
+        RecordsPerMember: IntOpt("--records", 30),
+        Workers: IntOpt("--workers", 1),
+        WarmupSeconds: IntOpt("--warmup", 5),
+        DurationSeconds: IntOpt("--duration", 20),
+        Mixes: ListOpt("--mixes"),
         Attempts: IntOpt("--attempts", 3)), workDir);
 }
 else
