@@ -105,9 +105,22 @@ public static class DutyLedger
         if (scopePath is not null) q = q.Where(r => r.CommitteePath.StartsWith(scopePath));
         var differs = Expression.Lambda<Func<DutyRecord, bool>>(Expression.NotEqual(Expression.Property(record, nameof(DutyRecord.Points)), points), record);
         var newPoints = Expression.Lambda<Func<DutyRecord, decimal>>(points, record);
-        // A single statement: atomic on its own, and inside the caller's transaction when there is one.
-        return await q.Where(differs).ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, newPoints), ct);
+        // A single statement: atomic on its own, and inside the caller's transaction when there is one. A national rule
+        // rewrites a million records or more, which takes longer than the default 30 s command timeout.
+        var timeout = db.Database.GetCommandTimeout();
+        if (timeout is not 0) db.Database.SetCommandTimeout(Math.Max(timeout ?? 0, RecomputeTimeoutSeconds));
+        try
+        {
+            return await q.Where(differs).ExecuteUpdateAsync(s => s.SetProperty(r => r.Points, newPoints), ct);
+        }
+        finally
+        {
+            db.Database.SetCommandTimeout(timeout);
+        }
     }
+
+    /// <summary>Command timeout of a recompute (seconds): a year of the whole country, 19.5 million records, takes about a minute.</summary>
+    private const int RecomputeTimeoutSeconds = 600;
 
     /// <summary>The body of a one-parameter lambda, rewritten onto another parameter (to combine several into one expression).</summary>
     private sealed class Rebind(Expression<Func<DutyRecord, bool>> lambda, ParameterExpression to) : ExpressionVisitor
