@@ -33,19 +33,7 @@ public static class MemberLoader
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
 
-        var committees = new List<Committee>();
-        await using (var cmd = new NpgsqlCommand("""SELECT "Id", "Code", "Name", "Level", "Path" FROM "Committees" ORDER BY "Id" """, conn))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync())
-                committees.Add(new Committee { Id = r.GetInt32(0), Code = r.GetString(1), Name = r.GetString(2), Level = (CommitteeLevel)r.GetInt32(3), Path = r.GetString(4) });
-        var sectors = new Dictionary<int, List<Sector>>();
-        await using (var cmd = new NpgsqlCommand("""SELECT "Id", "CommitteeId", "Name", "SortOrder" FROM "Sectors" ORDER BY "CommitteeId", "SortOrder" """, conn))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync())
-            {
-                var s = new Sector { Id = r.GetInt32(0), CommitteeId = r.GetInt32(1), Name = r.GetString(2), SortOrder = r.GetInt32(3) };
-                (sectors.TryGetValue(s.CommitteeId, out var l) ? l : sectors[s.CommitteeId] = []).Add(s);
-            }
+        var (committees, sectors) = await ReadCommitteesAsync(conn);
         var existing = new Dictionary<int, int>();
         await using (var cmd = new NpgsqlCommand("""SELECT "CommitteeId", count(*)::int FROM "Members" GROUP BY "CommitteeId" """, conn))
         await using (var r = await cmd.ExecuteReaderAsync())
@@ -66,53 +54,13 @@ public static class MemberLoader
 
         progress($"generating {Stats.N(toGenerate.Sum(c => targets[c.Id] - existing.GetValueOrDefault(c.Id)))} members for {toGenerate.Count} committees on {Environment.ProcessorCount} threads");
         var sw = Stopwatch.StartNew();
-        var now = DateTimeOffset.UtcNow;
-        var generated = new List<Member>[committees.Count];
-        var index = committees.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        Parallel.ForEach(toGenerate, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, c =>
-        {
-            var term = c.Level switch { CommitteeLevel.National => 14, CommitteeLevel.Province => 13, CommitteeLevel.City => 9, _ => 10 };
-            generated[index[c.Id]] = new MemberGenerator(c.Id).Members(c, sectors[c.Id], targets[c.Id] - existing.GetValueOrDefault(c.Id), term, now);
-        });
+        var generated = Generate(toGenerate, sectors, c => targets[c.Id] - existing.GetValueOrDefault(c.Id), seed: c => c.Id);
         var generateTime = sw.Elapsed;
-        var count = generated.Sum(l => l?.Count ?? 0);
+        var count = generated.Sum(l => l.Count);
         progress($"generated {Stats.N(count)} members in {Stats.F(generateTime.TotalSeconds)} s; COPY …");
 
         sw.Restart();
-        var columnList = string.Join(", ", Columns.Select(c => $"\"{c}\""));
-        await using (var writer = await conn.BeginBinaryImportAsync($"COPY \"Members\" ({columnList}) FROM STDIN (FORMAT BINARY)"))
-        {
-            foreach (var list in generated)
-            {
-                if (list is null) continue;
-                foreach (var m in list)
-                {
-                    await writer.StartRowAsync();
-                    await writer.WriteAsync(m.CommitteeId, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(m.CommitteePath, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.Name, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync((int)m.Gender, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(m.EthnicGroupCode, NpgsqlDbType.Varchar);
-                    if (m.BirthMonth is { } b) await writer.WriteAsync(b, NpgsqlDbType.Date);
-                    else await writer.WriteNullAsync();
-                    await writer.WriteAsync(m.PartyCode, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.SectorId, NpgsqlDbType.Integer);
-                    await writer.WriteAsync((int)m.Position, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(m.Term, NpgsqlDbType.Integer);
-                    await writer.WriteAsync(m.WorkUnit, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.Phone, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.Email, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.IsActive, NpgsqlDbType.Boolean);
-                    await writer.WriteAsync(m.StrokeKey, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.PinyinKey, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.PinyinFull, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.PinyinInitials, NpgsqlDbType.Varchar);
-                    await writer.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz);
-                    await writer.WriteAsync(m.UpdatedAt, NpgsqlDbType.TimestampTz);
-                }
-            }
-            await writer.CompleteAsync();
-        }
+        await CopyAsync(conn, generated);
         var copyTime = sw.Elapsed;
         progress($"COPY took {Stats.F(copyTime.TotalSeconds)} s; VACUUM (ANALYZE) …");
 
@@ -134,5 +82,114 @@ public static class MemberLoader
                 totalNow += r.GetInt32(2);
             }
         return new LoadReport(committees.Count, count, totalNow, generateTime, copyTime, vacuumTime, byLevel);
+    }
+
+    /// <summary>
+    /// Adds generated members to the committee <paramref name="code"/> until it has <paramref name="active"/> active
+    /// members (none when it has that many already), then analyses "Members". Returns the ids of the committee's active
+    /// members, in id order.
+    /// </summary>
+    public static async Task<List<int>> TopUpAsync(string connectionString, string code, int active, Action<string> progress)
+    {
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        var (committees, sectors) = await ReadCommitteesAsync(conn);
+        var committee = committees.Single(c => c.Code == code);
+        var have = await ActiveIdsAsync(conn, committee.Id);
+        if (have.Count < active)
+        {
+            var missing = active - have.Count;
+            // Seeded apart from LoadAsync's generator for the same committee, so the names differ from a national load's.
+            var generated = Generate([committee], sectors, _ => missing, seed: c => c.Id + 7_000_000);
+            foreach (var m in generated[0]) m.IsActive = true;
+            await CopyAsync(conn, generated);
+            await using (var cmd = new NpgsqlCommand("""ANALYZE "Members" """, conn))
+                await cmd.ExecuteNonQueryAsync();
+            progress($"added {Stats.N(missing)} members to {code} {committee.Name} ({Stats.N(have.Count)} were active)");
+            have = await ActiveIdsAsync(conn, committee.Id);
+        }
+        return have;
+    }
+
+    private static async Task<List<int>> ActiveIdsAsync(NpgsqlConnection conn, int committeeId)
+    {
+        var ids = new List<int>();
+        await using var cmd = new NpgsqlCommand("""SELECT "Id" FROM "Members" WHERE "CommitteeId" = $1 AND "IsActive" ORDER BY "Id" """, conn)
+        {
+            Parameters = { new() { Value = committeeId } },
+        };
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) ids.Add(r.GetInt32(0));
+        return ids;
+    }
+
+    /// <summary>Every committee (by id) and each committee's seeded sectors (in order).</summary>
+    private static async Task<(List<Committee> Committees, Dictionary<int, List<Sector>> Sectors)> ReadCommitteesAsync(NpgsqlConnection conn)
+    {
+        var committees = new List<Committee>();
+        await using (var cmd = new NpgsqlCommand("""SELECT "Id", "Code", "Name", "Level", "Path" FROM "Committees" ORDER BY "Id" """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync())
+                committees.Add(new Committee { Id = r.GetInt32(0), Code = r.GetString(1), Name = r.GetString(2), Level = (CommitteeLevel)r.GetInt32(3), Path = r.GetString(4) });
+        var sectors = new Dictionary<int, List<Sector>>();
+        await using (var cmd = new NpgsqlCommand("""SELECT "Id", "CommitteeId", "Name", "SortOrder" FROM "Sectors" ORDER BY "CommitteeId", "SortOrder" """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync())
+            {
+                var s = new Sector { Id = r.GetInt32(0), CommitteeId = r.GetInt32(1), Name = r.GetString(2), SortOrder = r.GetInt32(3) };
+                (sectors.TryGetValue(s.CommitteeId, out var l) ? l : sectors[s.CommitteeId] = []).Add(s);
+            }
+        return (committees, sectors);
+    }
+
+    /// <summary><paramref name="count"/> members of each committee from <see cref="MemberGenerator"/>, generated on every core.</summary>
+    private static List<Member>[] Generate(IReadOnlyList<Committee> committees, Dictionary<int, List<Sector>> sectors, Func<Committee, int> count, Func<Committee, int> seed)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var generated = new List<Member>[committees.Count];
+        Parallel.For(0, committees.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var c = committees[i];
+            var term = c.Level switch { CommitteeLevel.National => 14, CommitteeLevel.Province => 13, CommitteeLevel.City => 9, _ => 10 };
+            generated[i] = new MemberGenerator(seed(c)).Members(c, sectors[c.Id], count(c), term, now);
+        });
+        return generated;
+    }
+
+    /// <summary>Writes <paramref name="members"/> with one binary <c>COPY</c>.</summary>
+    private static async Task CopyAsync(NpgsqlConnection conn, IEnumerable<List<Member>> members)
+    {
+        var columnList = string.Join(", ", Columns.Select(c => $"\"{c}\""));
+        await using var writer = await conn.BeginBinaryImportAsync($"COPY \"Members\" ({columnList}) FROM STDIN (FORMAT BINARY)");
+        writer.Timeout = TimeSpan.FromHours(1); // not the connection's 30 s: a national load on a busy machine takes longer
+        foreach (var list in members)
+        {
+            foreach (var m in list)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(m.CommitteeId, NpgsqlDbType.Integer);
+                await writer.WriteAsync(m.CommitteePath, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.Name, NpgsqlDbType.Varchar);
+                await writer.WriteAsync((int)m.Gender, NpgsqlDbType.Integer);
+                await writer.WriteAsync(m.EthnicGroupCode, NpgsqlDbType.Varchar);
+                if (m.BirthMonth is { } b) await writer.WriteAsync(b, NpgsqlDbType.Date);
+                else await writer.WriteNullAsync();
+                await writer.WriteAsync(m.PartyCode, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.SectorId, NpgsqlDbType.Integer);
+                await writer.WriteAsync((int)m.Position, NpgsqlDbType.Integer);
+                await writer.WriteAsync(m.Term, NpgsqlDbType.Integer);
+                await writer.WriteAsync(m.WorkUnit, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.Phone, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.Email, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.IsActive, NpgsqlDbType.Boolean);
+                await writer.WriteAsync(m.StrokeKey, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.PinyinKey, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.PinyinFull, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.PinyinInitials, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(m.CreatedAt, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(m.UpdatedAt, NpgsqlDbType.TimestampTz);
+            }
+        }
+        await writer.CompleteAsync();
     }
 }

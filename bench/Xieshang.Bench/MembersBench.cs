@@ -139,7 +139,7 @@ public static class MembersBench
         }
     }
 
-    private static async Task ResetStatementsAsync(string cs)
+    internal static async Task ResetStatementsAsync(string cs)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
@@ -166,15 +166,15 @@ public static class MembersBench
         }
     }
 
-    private static async Task<T> ScalarAsync<T>(string cs, string sql)
+    internal static async Task<T> ScalarAsync<T>(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
+        await using var cmd = new NpgsqlCommand(sql, conn) { CommandTimeout = 0 };
         return (T)(await cmd.ExecuteScalarAsync())!;
     }
 
-    private static async Task<List<T>> ListAsync<T>(string cs, string sql)
+    internal static async Task<List<T>> ListAsync<T>(string cs, string sql)
     {
         await using var conn = new NpgsqlConnection(cs);
         await conn.OpenAsync();

@@ -5,14 +5,17 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- import  [--rows 10000] [--iterations 5] [--providers Sqlite,PostgreSQL] [--committee 520204] [--attempts 3]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- members [--members 650000] [--workers 32] [--warmup 5] [--duration 20]
 //                                                                  [--mixes ping,city,national,city-pinyin,all,national-pinyin] [--attempts 3] [--app-cs "Maximum Pool Size=8"] [--sql "CREATE INDEX …"] [--sql-log] [--keep]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- duty    [--members 650000] [--records 30] [--year 2025] [--rule attend.plenary] [--points 10]
+//                                                                  [--city 520200] [--override-rule attend.activity] [--override-points 5] [--override-from 2025-07-01] [--command-timeout 30] [--fillfactor 100]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- balance [--province 520000] [--ballast 510000] [--members 650000] [--year 2025] [--records 30]
 //                                                                  [--workers 1] [--warmup 5] [--duration 20] [--mixes province,city,county,xlsx] [--attempts 3]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- doors   [--members 1000] [--seconds 60] [--burst 0.3] [--rescans 0.1] [--desk 0.05] [--committee 520200]
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
-if (args.Length == 0 || args[0] is not ("import" or "members" or "balance"))
+if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members|balance [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
@@ -37,6 +40,21 @@ if (args[0] == "import")
         Committee: Opt("--committee") ?? "520204",
         Attempts: IntOpt("--attempts", 3)), workDir);
 }
+else if (args[0] == "duty")
+{
+    await DutyBench.RunAsync(new DutyOptions(
+        Members: IntOpt("--members", 650_000),
+        RecordsPerMember: IntOpt("--records", 30),
+        Year: IntOpt("--year", 2025),
+        Rule: Opt("--rule") ?? "attend.plenary",
+        Points: decimal.Parse(Opt("--points") ?? "10", CultureInfo.InvariantCulture),
+        City: Opt("--city") ?? "520200",
+        OverrideRule: Opt("--override-rule") ?? "attend.activity",
+        OverridePoints: decimal.Parse(Opt("--override-points") ?? "5", CultureInfo.InvariantCulture),
+        OverrideFrom: Opt("--override-from") is { } from ? DateOnly.ParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+        CommandTimeout: IntOpt("--command-timeout", -1),
+        FillFactor: Opt("--fillfactor") is { } ff ? int.Parse(ff, CultureInfo.InvariantCulture) : null), workDir);
+}
 else if (args[0] == "balance")
 {
     await BalanceBench.RunAsync(new BalanceBenchOptions(
@@ -50,6 +68,16 @@ else if (args[0] == "balance")
         DurationSeconds: IntOpt("--duration", 20),
         Mixes: ListOpt("--mixes"),
         Attempts: IntOpt("--attempts", 3)), workDir);
+}
+else if (args[0] == "doors")
+{
+    await DoorsBench.RunAsync(new DoorsOptions(
+        Members: IntOpt("--members", 1000),
+        Seconds: IntOpt("--seconds", 60),
+        Burst: double.Parse(Opt("--burst") ?? "0.3", CultureInfo.InvariantCulture),
+        Rescans: double.Parse(Opt("--rescans") ?? "0.1", CultureInfo.InvariantCulture),
+        Desk: double.Parse(Opt("--desk") ?? "0.05", CultureInfo.InvariantCulture),
+        Committee: Opt("--committee") ?? "520200"), workDir);
 }
 else
 {
