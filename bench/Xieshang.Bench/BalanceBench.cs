@@ -17,7 +17,7 @@ public sealed record BalanceBenchOptions(string Province = "520000", IReadOnlyLi
 /// reading, 2 each of culture, publicity, service and volunteer activities (47); 90 % published, 5 % postponed, 3 %
 /// cancelled, 2 % drafts; a tenth of county and city activities organised jointly with the committee above;</item>
 /// <item>invitations: every active member of the organiser to a plenary session, about 15 % of them to anything else;
-/// attendance confirmed for 98 % (present 80 %, non-voting 3 %, speaker 4 %, author 1 %, excused 7 %, absent 5 %);</item>
+/// attendance confirmed for 98 % (present 80 %, non-voting 3 %, speaker 4 %, author 1 %, excused 5 %, absent 5 %);</item>
 /// <item>duty records: <see cref="BalanceBenchOptions.RecordsPerMember"/> per active member and year, the member's yearly total drawn
 /// from 35–115 points, so that about a quarter are below the talk threshold.</item>
 /// </list>

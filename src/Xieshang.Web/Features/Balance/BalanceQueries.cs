@@ -109,9 +109,10 @@ public static class BalanceQueries
             await using var scope = scopes.CreateAsyncScope();
             var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             if (!context.Database.IsNpgsql()) return await work(context, q, ct);
-            // PostgreSQL compiles a statement whose estimated cost passes jit_above_cost (100,000; the province's points
-            // statement does) to machine code on every execution: measured 150–300 ms of a 300–600 ms statement that it then
-            // runs no faster. Off for these read-only statements only (SET LOCAL ends with the transaction).
+            // PostgreSQL compiles a statement whose estimated cost passes jit_above_cost (100,000; a province's points
+            // statement does) to machine code on every execution, and these statements run no faster for it: 24–31 ms of a
+            // ~210 ms statement on the 2-core test machine when it is quiet, far more when it is busy (docs/benchmarks.md).
+            // Off for these read-only statements only (SET LOCAL ends with the transaction).
             await using var tx = await context.Database.BeginTransactionAsync(ct);
             await context.Database.ExecuteSqlRawAsync("SET LOCAL jit = off", ct);
             var result = await work(context, q, ct);
