@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
@@ -84,7 +85,7 @@ public static class DutyBench
             });
             await db.SaveChangesAsync();
             var affected = await db.DutyRecords.CountAsync(r => r.Year == o.Year && r.RuleCode == o.OverrideRule && r.CommitteePath.StartsWith(city)
-                && r.OccurredAt >= ScoringRuleSet.StartOf(overrideFrom).ToUniversalTime());
+                && r.OccurredAt >= ChinaTime.StartOf(overrideFrom).ToUniversalTime());
             Console.WriteLine($"rule: {o.City} ({city}) sets {o.OverrideRule} = {o.OverridePoints} from {overrideFrom:yyyy-MM-dd} (default {template.Points}): {Stats.N(affected)} of the subtree's {Stats.N(inCity)} records of {o.Year} fall under it");
         }
         steps.Add(await MeasureAsync(pg, cs, o, $"{o.City} subtree, city's own {o.OverrideRule} from {overrideFrom:MM-dd}", $"RecomputeYearAsync(db, {o.Year}, \"{city}\", ct)", inCity, db => DutyLedger.RecomputeYearAsync(db, o.Year, city, CancellationToken.None)));
@@ -129,8 +130,8 @@ public static class DutyBench
         var map = Mix.SelectMany((m, i) => Enumerable.Repeat(i + 1, m.PerMille)).ToArray();
         var values = string.Join(", ", rules.Select((d, i) =>
             string.Create(CultureInfo.InvariantCulture, $"({i + 1}, '{d.Code}', {(int)d.Category}, {d.Points}, '{d.Name}', {(d.Code.StartsWith("claim.", StringComparison.Ordinal) ? "true" : "false")})")));
-        var yearStart = ScoringRuleSet.StartOf(new DateOnly(o.Year, 1, 1)).ToUniversalTime();
-        var seconds = (long)(ScoringRuleSet.StartOf(new DateOnly(o.Year + 1, 1, 1)) - ScoringRuleSet.StartOf(new DateOnly(o.Year, 1, 1))).TotalSeconds;
+        var yearStart = ChinaTime.StartOf(new DateOnly(o.Year, 1, 1)).ToUniversalTime();
+        var seconds = (long)(ChinaTime.StartOf(new DateOnly(o.Year + 1, 1, 1)) - ChinaTime.StartOf(new DateOnly(o.Year, 1, 1))).TotalSeconds;
         // hashint8 gives a signed int4; + 2^31 makes it non-negative. h1 picks the code, h2 the instant and the hours.
         var sql = $"""
             INSERT INTO "DutyRecords" ("MemberId", "CommitteeId", "CommitteePath", "SectorId", "Year", "Category", "RuleCode", "Quantity", "Points",

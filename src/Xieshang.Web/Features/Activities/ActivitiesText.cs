@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -60,10 +61,10 @@ public static partial class ActivityDisplay
     public static string When(DateTimeOffset startsAt, DateTimeOffset endsAt) => ActivityRules.When(new Activity { StartsAt = startsAt, EndsAt = endsAt });
 
     /// <summary><c>2026-12-03 09:00</c> in China time.</summary>
-    public static string Time(DateTimeOffset at) => at.ToOffset(ScoringRuleSet.ChinaOffset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => at.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>The instant as a <c>datetime-local</c> value in China time (<c>2026-12-03T09:00</c>).</summary>
-    public static string LocalInput(DateTimeOffset at) => at.ToOffset(ScoringRuleSet.ChinaOffset).ToString(LocalInputFormat, CultureInfo.InvariantCulture);
+    public static string LocalInput(DateTimeOffset at) => at.ToOffset(ChinaTime.Offset).ToString(LocalInputFormat, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Reads a <c>datetime-local</c> value (<c>2026-12-03T09:00</c>, seconds optional) as China time (UTC+8).
@@ -74,7 +75,7 @@ public static partial class ActivityDisplay
         if (string.IsNullOrWhiteSpace(text)) return (null, true);
         string[] formats = [LocalInputFormat, "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss"];
         if (!DateTime.TryParseExact(text.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)) return (null, false);
-        return (new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), ScoringRuleSet.ChinaOffset), true);
+        return (new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), ChinaTime.Offset), true);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Infrastructure.Data;
@@ -17,7 +18,6 @@ public static class ActivityReminders
     public const string Kind = "activity.reminder";
 
     /// <summary>China Standard Time (UTC+8, no daylight saving): the time committees work in.</summary>
-    public static readonly TimeSpan ChinaTime = TimeSpan.FromHours(8);
 
     private static readonly CultureInfo Chinese = CultureInfo.GetCultureInfo("zh-CN");
 
@@ -96,5 +96,5 @@ public static class ActivityReminders
     }
 
     /// <summary><c>2026年12月3日（星期四）09:00</c> in China Standard Time.</summary>
-    public static string When(DateTimeOffset at) => at.ToOffset(ChinaTime).ToString("yyyy年M月d日（dddd）HH:mm", Chinese);
+    public static string When(DateTimeOffset at) => at.ToOffset(ChinaTime.Offset).ToString("yyyy年M月d日（dddd）HH:mm", Chinese);
 }

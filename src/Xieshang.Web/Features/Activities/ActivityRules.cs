@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
@@ -453,8 +454,8 @@ public static class ActivityRules
     /// <summary>Start and end in China Standard Time, e.g. <c>2026年12月3日 09:00–12:00</c> (or with both dates for several days).</summary>
     public static string When(Activity a)
     {
-        var s = a.StartsAt.ToOffset(ScoringRuleSet.ChinaOffset);
-        var e = a.EndsAt.ToOffset(ScoringRuleSet.ChinaOffset);
+        var s = a.StartsAt.ToOffset(ChinaTime.Offset);
+        var e = a.EndsAt.ToOffset(ChinaTime.Offset);
         var day = s.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
         return s.Date == e.Date
             ? $"{day} {s:HH:mm}–{e:HH:mm}"

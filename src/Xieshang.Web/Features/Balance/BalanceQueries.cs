@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Committees;
@@ -168,7 +169,7 @@ public static class BalanceQueries
     }
 
     /// <summary>The current duty year (China Standard Time).</summary>
-    public static int CurrentYear(TimeProvider clock) => ScoringRuleSet.YearOf(clock.GetUtcNow());
+    public static int CurrentYear(TimeProvider clock) => ChinaTime.YearOf(clock.GetUtcNow());
 
     /// <summary>Latest year the dashboards accept: next year (plans already published).</summary>
     public static int LastYear(TimeProvider clock) => CurrentYear(clock) + 1;
@@ -312,7 +313,7 @@ public static class BalanceQueries
         db.Activities.AsNoTracking().Where(a => (a.Status == ActivityStatus.Published || a.Status == ActivityStatus.Postponed) && a.StartsAt >= from && a.StartsAt < to);
 
     /// <summary>First instant of a China Standard Time day, in UTC (Npgsql writes only UTC instants to timestamptz).</summary>
-    private static DateTimeOffset StartOf(DateOnly day) => ScoringRuleSet.StartOf(day).ToUniversalTime();
+    private static DateTimeOffset StartOf(DateOnly day) => ChinaTime.StartOf(day).ToUniversalTime();
 
     private static Dictionary<string, int> ByType(IEnumerable<ActivityCell> cells)
     {

@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
@@ -110,7 +111,7 @@ public static class CalendarFeeds
             if (e.Place.Length > 0 && e.OnlineLink.Length > 0) description.AppendLine(text["FeedOnline", e.OnlineLink]);
             if (e.Mandatory) description.AppendLine(text["Mandatory"]);
             if (e.Status == ActivityStatus.Postponed && e.OriginalStartsAt is { } was)
-                description.AppendLine(text["FeedPostponed", CalendarTime.InChina(was).ToString("yyyy-MM-dd HH:mm")]);
+                description.AppendLine(text["FeedPostponed", ChinaTime.InChina(was).ToString("yyyy-MM-dd HH:mm")]);
             if (cancelled) description.AppendLine(text["StatusCancelled"] + (e.CancelReason.Length > 0 ? text["Colon"] + e.CancelReason : ""));
             if (CalendarLabels.ResponseKey(e) is { } key) description.AppendLine(text["FeedResponse", text[key]]);
             description.Append(text["FeedDetails", $"{site}/activities/{e.Id}"]);

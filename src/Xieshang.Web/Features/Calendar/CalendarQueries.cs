@@ -1,31 +1,10 @@
+using Xieshang.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 
 namespace Xieshang.Web.Features.Calendar;
-
-/// <summary>
-/// Calendar days are China days: committees work on Beijing time (UTC+8, no daylight saving since 1991), whatever
-/// the server's or the browser's zone. An activity at 2026-12-01T17:00Z lies on 2 December.
-/// </summary>
-public static class CalendarTime
-{
-    /// <summary>UTC+8.</summary>
-    public static readonly TimeSpan Offset = TimeSpan.FromHours(8);
-
-    /// <summary><paramref name="at"/> on the China clock.</summary>
-    public static DateTimeOffset InChina(DateTimeOffset at) => at.ToOffset(Offset);
-
-    /// <summary>The China day of <paramref name="at"/>.</summary>
-    public static DateOnly DayOf(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(Offset).DateTime);
-
-    /// <summary>Midnight at the start of <paramref name="day"/> in China, as an instant.</summary>
-    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), Offset);
-
-    /// <summary>The Monday of the (Monday-first) week holding <paramref name="day"/>.</summary>
-    public static DateOnly MondayOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
-}
 
 /// <summary>How the calendar page shows a period: a month grid (Monday first), a week of seven columns, or a list of upcoming days.</summary>
 public enum CalendarView
@@ -46,10 +25,10 @@ public sealed record CalendarEntry(
     IReadOnlyList<string> Organizers, InvitationResponse? Response, LeaveDecision? Leave)
 {
     /// <summary>China day of the start.</summary>
-    public DateOnly FirstDay => CalendarTime.DayOf(StartsAt);
+    public DateOnly FirstDay => ChinaTime.DayOf(StartsAt);
 
     /// <summary>China day of the end; an activity ending exactly at midnight does not reach into the next day.</summary>
-    public DateOnly LastDay => EndsAt > StartsAt ? CalendarTime.DayOf(EndsAt.AddTicks(-1)) : FirstDay;
+    public DateOnly LastDay => EndsAt > StartsAt ? ChinaTime.DayOf(EndsAt.AddTicks(-1)) : FirstDay;
 
     /// <summary>True when the activity takes place (at least partly) on <paramref name="day"/>.</summary>
     public bool IsOn(DateOnly day) => FirstDay <= day && day <= LastDay;

@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using System.IO.Compression;
 using Microsoft.EntityFrameworkCore;
@@ -223,7 +224,7 @@ public static class DutyClaims
         claim.ReviewedBy = DutyLedger.Truncate(user.UserName, 64);
         claim.ReviewedAt = clock.GetUtcNow();
         claim.ReviewNote = text;
-        var occurredAt = ScoringRuleSet.StartOf(claim.OccurredOn).AddHours(12);
+        var occurredAt = ChinaTime.StartOf(claim.OccurredOn).AddHours(12);
         var evidence = claim.EvidenceFileName.Length > 0 ? $"/api/duty/claims/{claim.Id}/evidence" : claim.Description;
         DutyEvent[] events = approve ? [new DutyEvent(claim.MemberId, claim.RuleCode, Source, claim.Id, claim.Title, evidence, occurredAt, claim.Quantity)] : [];
         await DutyLedger.ReplaceAsync(db, Source, claim.Id, events, clock, ct);

@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Data;
 using System.Globalization;
 using System.Text;
@@ -43,7 +44,7 @@ public static class DutyExport
     /// <summary>Column headers of <see cref="RecordsSheet"/>, in order.</summary>
     public static readonly IReadOnlyList<string> RecordHeaders = ["序号", "日期", "事项", "积分项目", "类别", "数量", "积分", "来源", "佐证"];
 
-    private static readonly TimeSpan China = ScoringRuleSet.ChinaOffset;
+    private static readonly TimeSpan China = ChinaTime.Offset;
 
     /// <summary>Download name of the report, e.g. <c>张三2026年度履职报告.docx</c>.</summary>
     public static string DocxName(DutyFile f) => $"{f.Name}{f.Year}年度履职报告.docx";

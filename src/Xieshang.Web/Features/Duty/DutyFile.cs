@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Members;
@@ -35,7 +36,7 @@ public sealed record DutyFile(
         user.MemberId == memberId || ((user.IsAdmin || user.IsStaff || user.IsLeader) && Scope.CanRead(user, committeePath));
 
     /// <summary>The duty year of now (calendar year in China Standard Time).</summary>
-    public static int CurrentYear(TimeProvider clock) => ScoringRuleSet.YearOf(clock.GetUtcNow());
+    public static int CurrentYear(TimeProvider clock) => ChinaTime.YearOf(clock.GetUtcNow());
 
     /// <summary>
     /// Reads a <c>year</c> query value: absent or blank → the current year; a whole number from <see cref="FirstYear"/>

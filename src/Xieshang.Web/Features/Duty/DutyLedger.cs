@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Infrastructure.Data;
@@ -48,7 +49,7 @@ public static class DutyLedger
             record.CommitteeId = m.CommitteeId;
             record.CommitteePath = m.CommitteePath;
             record.SectorId = m.SectorId;
-            record.Year = ScoringRuleSet.YearOf(e.OccurredAt);
+            record.Year = ChinaTime.YearOf(e.OccurredAt);
             record.Category = rule?.Category ?? rules.CategoryOf(e.RuleCode);
             record.Quantity = e.Quantity;
             record.Points = (rule?.Points ?? 0) * e.Quantity;
@@ -134,8 +135,8 @@ public static class DutyLedger
     private static Expression<Func<DutyRecord, bool>> Region(ScoringRule rule)
     {
         // UTC instants: Npgsql writes only offset-0 values to timestamptz.
-        var from = ScoringRuleSet.StartOf(rule.EffectiveFrom).ToUniversalTime();
-        var to = rule.EffectiveTo is { } end ? ScoringRuleSet.StartOf(end.AddDays(1)).ToUniversalTime() : DateTimeOffset.MaxValue;
+        var from = ChinaTime.StartOf(rule.EffectiveFrom).ToUniversalTime();
+        var to = rule.EffectiveTo is { } end ? ChinaTime.StartOf(end.AddDays(1)).ToUniversalTime() : DateTimeOffset.MaxValue;
         var path = rule.CommitteePath;
         return (path.Length, rule.EffectiveTo) switch
         {
@@ -158,8 +159,6 @@ public static class DutyLedger
 /// </summary>
 public sealed class ScoringRuleSet(IReadOnlyList<ScoringRule> rules)
 {
-    /// <summary>China Standard Time offset; duty years and rule dates follow it.</summary>
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     /// <summary>Loads every rule (all committees) with one of <paramref name="codes"/>.</summary>
     public static async Task<ScoringRuleSet> LoadAsync(AppDbContext db, IEnumerable<string> codes, CancellationToken ct)
@@ -171,7 +170,7 @@ public sealed class ScoringRuleSet(IReadOnlyList<ScoringRule> rules)
     /// <summary>The rule for <paramref name="code"/> in effect at <paramref name="at"/> for a member of the committee at <paramref name="committeePath"/>; null when none is in effect then.</summary>
     public ScoringRule? Resolve(string code, string committeePath, DateTimeOffset at)
     {
-        var day = DateOnly.FromDateTime(at.ToOffset(ChinaOffset).DateTime);
+        var day = DateOnly.FromDateTime(at.ToOffset(ChinaTime.Offset).DateTime);
         ScoringRule? best = null;
         foreach (var r in rules)
         {
@@ -197,9 +196,5 @@ public sealed class ScoringRuleSet(IReadOnlyList<ScoringRule> rules)
         rules.FirstOrDefault(r => r.Code == code)?.Category ?? ScoringDefaults.All.FirstOrDefault(d => d.Code == code)?.Category
         ?? throw new InvalidOperationException($"Unknown scoring rule code '{code}'.");
 
-    /// <summary>Duty year of an instant (calendar year in China Standard Time).</summary>
-    public static int YearOf(DateTimeOffset at) => at.ToOffset(ChinaOffset).Year;
 
-    /// <summary>First instant of a China Standard Time day.</summary>
-    public static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), ChinaOffset);
 }

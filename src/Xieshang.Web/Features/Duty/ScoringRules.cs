@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Committees;
@@ -53,7 +54,7 @@ public static class ScoringRules
     public static readonly DateOnly LastDay = new(2099, 12, 31);
 
     /// <summary>Today in China Standard Time.</summary>
-    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ScoringRuleSet.ChinaOffset).DateTime);
+    public static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(ChinaTime.Offset).DateTime);
 
     /// <summary>Reads a <c>yyyy-MM-dd</c> date; null when <paramref name="text"/> is not one.</summary>
     public static DateOnly? ParseDate(string? text) =>
@@ -86,7 +87,7 @@ public static class ScoringRules
         var committeeIds = rules.Where(r => r.CommitteeId is not null).Select(r => r.CommitteeId!.Value).Distinct().ToList();
         var committees = await db.Committees.AsNoTracking().Where(c => committeeIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => (c.Code, c.Name), ct);
         var defaults = new ScoringRuleSet(rules.Where(r => r.CommitteePath.Length == 0).ToList());
-        var at = ScoringRuleSet.StartOf(day);
+        var at = ChinaTime.StartOf(day);
         var order = ScoringDefaults.All.Select((d, i) => (d.Code, i)).ToDictionary(x => x.Code, x => x.i);
         var result = new List<ResolvedRule>();
         foreach (var code in rules.Select(r => r.Code).Distinct().OrderBy(c => order.GetValueOrDefault(c, int.MaxValue)).ThenBy(c => c, StringComparer.Ordinal))

@@ -1,3 +1,4 @@
+using Xieshang.Web.Infrastructure;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -25,7 +26,7 @@ public abstract class CalendarPageTests(AppFactory app)
     private Task<int[]> MembersOfAsync(string committee, int count) =>
         app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == committee && m.IsActive).OrderBy(m => m.Id).Take(count).Select(m => m.Id).ToArrayAsync());
 
-    private static string Month(DateTimeOffset at) => $"view=month&date={CalendarTime.DayOf(at):yyyy-MM-dd}";
+    private static string Month(DateTimeOffset at) => $"view=month&date={ChinaTime.DayOf(at):yyyy-MM-dd}";
 
     [Fact]
     public async Task A_joint_activity_shows_in_every_organisers_calendar_and_not_in_others()
