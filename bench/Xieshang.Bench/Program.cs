@@ -9,7 +9,7 @@ using Xieshang.Bench;
 //                                                                  [--city 520200] [--override-rule attend.activity] [--override-points 5] [--override-from 2025-07-01] [--command-timeout 30] [--fillfactor 100]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- balance [--province 520000] [--ballast 510000] [--members 650000] [--year 2025] [--records 30]
 //                                                                  [--workers 1] [--warmup 5] [--duration 20] [--mixes province,city,county,xlsx] [--attempts 3]
-//   dotnet run -c Release --project bench/Xieshang.Bench -- doors   [--members 1000] [--seconds 60] [--burst 0.3] [--rescans 0.1] [--desk 0.05] [--committee 520200]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- doors   [--members 1000] [--seconds 60] [--burst 0.3] [--rescans 0.1] [--desk 0.05] [--committee 520200] [--attempts 3]
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
@@ -77,7 +77,8 @@ else if (args[0] == "doors")
         Burst: double.Parse(Opt("--burst") ?? "0.3", CultureInfo.InvariantCulture),
         Rescans: double.Parse(Opt("--rescans") ?? "0.1", CultureInfo.InvariantCulture),
         Desk: double.Parse(Opt("--desk") ?? "0.05", CultureInfo.InvariantCulture),
-        Committee: Opt("--committee") ?? "520200"), workDir);
+        Committee: Opt("--committee") ?? "520200",
+        Attempts: IntOpt("--attempts", 3)), workDir);
 }
 else
 {
