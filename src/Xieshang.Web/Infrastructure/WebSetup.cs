@@ -33,6 +33,9 @@ public static class WebSetup
         // binding, authentication and the rate limiter produce; exception details never reach a response.
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
+            // A validation problem's detail is its first field message (the generic "bad format" text would mislead).
+            if (ctx.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } v)
+                ctx.ProblemDetails.Detail ??= string.Join(" ", v.Errors.SelectMany(e => e.Value).Distinct().Take(3));
             ctx.ProblemDetails.Detail ??= ctx.ProblemDetails.Status switch
             {
                 400 => "请求格式不正确：请检查 JSON 内容和查询参数的类型。",

@@ -199,7 +199,7 @@ public static class ActivitiesApi
     {
         null => TypedResults.NoContent(),
         { Status: 403 } => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: e.Message),
-        _ => TypedResults.Problem(statusCode: e.Status, title: e.Status == 409 ? "Conflict" : "Bad request", detail: e.Message,
+        _ => TypedResults.Problem(statusCode: e.Status, title: e.Status switch { 404 => "Not found", 409 => "Conflict", _ => "Bad request" }, detail: e.Message,
             extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null),
     };
 
@@ -264,14 +264,20 @@ public static class ActivitiesApi
         var ruleCommittees = a.InviteeRules.Where(r => r.Kind == InviteeKind.Committee).Select(r => r.TargetId).ToList();
         var ruleCodes = await db.Committees.Where(c => ruleCommittees.Contains(c.Id)).Select(c => c.Code).ToArrayAsync(ct);
         int[] Ids(InviteeKind k) => a.InviteeRules.Where(r => r.Kind == k).Select(r => r.TargetId).ToArray();
+        // Counts cover the invitations the viewer may list: everyone for the organisers' offices, their own scope for an
+        // office that is only invited, their own invitation for a member. Named members are shown to organisers only.
+        var organiser = await IsOrganiserOfficeAsync(db, user, a.Id, ct);
         var inv = db.Invitations.Where(i => i.ActivityId == a.Id);
+        if (!organiser)
+            inv = user.IsStaff || user.IsLeader ? inv.Where(i => i.CommitteePath.StartsWith(user.CommitteePath!)) : inv.Where(i => i.MemberId == user.MemberId);
+        var visible = inv.Select(i => i.MemberId);
         var counts = new InviteeCounts(
             await inv.CountAsync(ct),
             await inv.CountAsync(i => i.Response == InvitationResponse.Attend, ct),
             await inv.CountAsync(i => i.Response == InvitationResponse.Decline, ct),
             await inv.CountAsync(i => i.Response == InvitationResponse.Leave && i.LeaveDecision == LeaveDecision.Pending, ct),
             await inv.CountAsync(i => i.Response == InvitationResponse.Leave && i.LeaveDecision == LeaveDecision.Granted, ct),
-            await db.CheckIns.CountAsync(c => c.ActivityId == a.Id, ct));
+            await db.CheckIns.CountAsync(c => c.ActivityId == a.Id && visible.Contains(c.MemberId), ct));
         var materials = await db.ActivityMaterials.Where(m => m.ActivityId == a.Id).OrderBy(m => m.Id).Select(m => new MaterialDto(m.Id, m.FileName, m.Size)).ToListAsync(ct);
         MyInvitation? mine = null;
         if (user.MemberId is { } mid && await inv.FirstOrDefaultAsync(i => i.MemberId == mid, ct) is { } my)
@@ -282,9 +288,14 @@ public static class ActivitiesApi
         }
         return new ActivityDetail(a.Id, a.Title, ActivityTypes.Code(a.Type), ActivityTypes.Name(a.Type), a.Status.ToString().ToLowerInvariant(), a.StartsAt, a.EndsAt,
             a.OriginalStartsAt, a.Place, a.OnlineLink, a.Agenda, a.Mandatory, a.ReminderDays, a.CancelReason, organizers,
-            new InviteesInput(ruleCodes, Ids(InviteeKind.Sector), Ids(InviteeKind.SpecialCommittee), Ids(InviteeKind.Member)), counts, materials, mine,
+            new InviteesInput(ruleCodes, Ids(InviteeKind.Sector), Ids(InviteeKind.SpecialCommittee), organiser ? Ids(InviteeKind.Member) : []), counts, materials, mine,
             await ActivityAccess.CanManageAsync(db, user, a.Id, ct), await ActivityAccess.CanDecideLeaveAsync(db, user, a.Id, ct), a.AttendanceConfirmedAt);
     }
+
+    /// <summary>True for administrators and for office accounts whose scope holds one of the activity's organisers.</summary>
+    private static async Task<bool> IsOrganiserOfficeAsync(AppDbContext db, CurrentUser user, int activityId, CancellationToken ct) =>
+        user.IsAdmin || ((user.IsStaff || user.IsLeader) && user.CommitteePath is { } p
+            && await db.ActivityOrganizers.AnyAsync(o => o.ActivityId == activityId && o.CommitteePath.StartsWith(p), ct));
 
     /// <summary>
     /// The invitees of an activity as <paramref name="user"/> may see them, in roster order (stroke order of the
@@ -293,7 +304,7 @@ public static class ActivitiesApi
     public static async Task<List<InviteeItem>> InviteesAsync(AppDbContext db, int activityId, CurrentUser user, CancellationToken ct)
     {
         var q = db.Invitations.AsNoTracking().Where(i => i.ActivityId == activityId);
-        var organiser = user.IsAdmin || (user.CommitteePath is { } p && await db.ActivityOrganizers.AnyAsync(o => o.ActivityId == activityId && o.CommitteePath.StartsWith(p), ct));
+        var organiser = await IsOrganiserOfficeAsync(db, user, activityId, ct);
         if (!organiser && user.CommitteePath is { } own) q = q.Where(i => i.CommitteePath.StartsWith(own));
         var rows = await q.OrderBy(i => i.Member!.StrokeKey).ThenBy(i => i.MemberId).Select(i => new
         {

@@ -51,6 +51,8 @@ public static class ActivityRules
         if (input.StartsAt is null) Fail("startsAt", "请填写开始时间。");
         if (input.EndsAt is null) Fail("endsAt", "请填写结束时间。");
         var (startsAt, endsAt) = (Seconds(input.StartsAt), Seconds(input.EndsAt));
+        if (startsAt is { } s0 && OutOfRange(s0, clock) is { } why) Fail("startsAt", why);
+        if (endsAt is { } e0 && OutOfRange(e0, clock) is { } why2) Fail("endsAt", why2);
         if (startsAt is { } s && endsAt is { } e)
         {
             if (e <= s) Fail("endsAt", "结束时间须晚于开始时间。");
@@ -120,6 +122,17 @@ public static class ActivityRules
         await db.SaveChangesAsync(ct);
         return errors;
     }
+
+    /// <summary>Earliest year an activity may be dated (records of earlier terms are not kept here).</summary>
+    public const int FirstYear = 2000;
+
+    /// <summary>How many years ahead an activity may be planned.</summary>
+    public const int YearsAhead = 5;
+
+    /// <summary>Null when <paramref name="t"/> is a plausible activity time (from <see cref="FirstYear"/> to <see cref="YearsAhead"/> years ahead), otherwise the Chinese message.</summary>
+    public static string? OutOfRange(DateTimeOffset t, TimeProvider clock) =>
+        t.UtcDateTime.Year < FirstYear || t > clock.GetUtcNow().AddYears(YearsAhead)
+            ? $"时间应在 {FirstYear} 年至 {clock.GetUtcNow().Year + YearsAhead} 年之间。" : null;
 
     /// <summary>An instant in UTC cut to whole seconds (activity times are never finer; PostgreSQL keeps microseconds, SQLite ticks).</summary>
     public static DateTimeOffset? Seconds(DateTimeOffset? t) =>
@@ -234,7 +247,11 @@ public static class ActivityRules
         if (!a.IsLive) return new(409, a.Status == ActivityStatus.Draft ? "草稿活动直接修改时间即可，无需延期。" : "活动已取消，不能延期。");
         if (a.AttendanceConfirmedAt is not null) return new(409, "活动已确认出席，不能延期。");
         if (startsAt is null || endsAt is null) return new(400, "请填写新的开始和结束时间。", "startsAt");
+        if ((OutOfRange(startsAt.Value, clock) ?? OutOfRange(endsAt.Value, clock)) is { } range) return new(400, range, "startsAt");
         if (endsAt <= startsAt) return new(400, "结束时间须晚于开始时间。", "endsAt");
+        if (Seconds(startsAt) == a.StartsAt && Seconds(endsAt) == a.EndsAt) return new(400, "新的时间与原定时间相同，无需延期。", "startsAt");
+        if (string.IsNullOrWhiteSpace(reason)) return new(400, "请填写延期原因，它会随通知发给受邀委员。", "reason");
+        if (reason.Trim().Length > 500) return new(400, "延期原因不能超过 500 字。", "reason");
         if (endsAt - startsAt > MaxDuration) return new(400, "活动时长不能超过 31 天。", "endsAt");
         if (endsAt <= clock.GetUtcNow()) return new(400, "新的结束时间已过。", "endsAt");
         a.OriginalStartsAt ??= a.StartsAt;
@@ -256,6 +273,8 @@ public static class ActivityRules
     {
         if (a.Status == ActivityStatus.Cancelled) return new(409, "活动已取消。");
         if (a.AttendanceConfirmedAt is not null) return new(409, "活动已确认出席并记入履职档案，不能取消。");
+        if (a.IsLive && string.IsNullOrWhiteSpace(reason)) return new(400, "请填写取消原因，它会随通知发给受邀委员。", "reason");
+        if (reason?.Trim().Length > 500) return new(400, "取消原因不能超过 500 字。", "reason");
         var wasLive = a.IsLive;
         a.Status = ActivityStatus.Cancelled;
         a.CancelReason = (reason?.Trim() ?? "") is { Length: > 500 } r ? r[..500] : reason?.Trim() ?? "";
@@ -290,15 +309,25 @@ public static class ActivityRules
             "leave" => InvitationResponse.Leave,
             _ => (InvitationResponse?)null,
         };
-        if (kind is null) return new(400, "答复应为 attend（参加）、decline（不参加）或 leave（请假）。", "response");
+        if (kind is null)
+            return new(400, string.IsNullOrWhiteSpace(response) ? "请选择参加、不参加或请假。" : "答复应为 attend（参加）、decline（不参加）或 leave（请假）。", "response");
+        if (kind == InvitationResponse.Leave && inv.LeaveDecision == LeaveDecision.Refused)
+            return new(409, "您的请假申请已不予批准，不能再次请假；如有特殊情况请直接联系政协办公室。", "response");
         var text = reason?.Trim() ?? "";
         if (kind == InvitationResponse.Leave && text.Length == 0) return new(400, "请假须填写事由。", "reason");
         if (text.Length > 500) return new(400, "事由不能超过 500 字。", "reason");
         if (kind == InvitationResponse.Decline && a.Mandatory) return new(400, "本活动须参加；不能参加请提出请假申请。", "response");
 
+        var wasPending = inv.Response == InvitationResponse.Leave && inv.LeaveDecision == LeaveDecision.Pending;
+        var wasGranted = inv.Response == InvitationResponse.Leave && inv.LeaveDecision == LeaveDecision.Granted;
         inv.Response = kind.Value;
         inv.RespondedAt = now;
-        if (kind == InvitationResponse.Leave)
+        if (kind == InvitationResponse.Leave && (wasPending || wasGranted))
+        {
+            // The same request with a corrected reason: no new request, no new notice, the decision stands.
+            inv.LeaveReason = text;
+        }
+        else if (kind == InvitationResponse.Leave)
         {
             inv.LeaveReason = text;
             inv.LeaveLate = now > a.StartsAt - TimeSpan.FromHours(options.LeaveNoticeHours);
@@ -312,6 +341,11 @@ public static class ActivityRules
             var name = await db.Members.Where(m => m.Id == memberId).Select(m => m.Name).FirstAsync(ct);
             await Notifier.ToUsersAsync(db, leaders, new Notice("leave.requested", $"请假申请：{name}",
                 $"{name} 申请不参加“{a.Title}”（{When(a)}）。事由：{text}{(inv.LeaveLate ? "（逾期请假）" : "")}", $"/activities/{a.Id}/invitees"), clock, ct);
+        }
+        else if (inv.LeaveDecision == LeaveDecision.Refused)
+        {
+            // Attending (or declining) after a refusal: the refusal stays on file, so leave cannot be asked again.
+            inv.LeaveLate = false;
         }
         else
         {

@@ -136,10 +136,13 @@ public sealed class CheckInService(AppDbContext db, TimeProvider clock, IOptions
         if (user.MemberId is not { } memberId) return new(403, "not-member", "只有委员账号可以扫码签到；工作人员请在签到台为委员签到。");
         if (!await db.Invitations.AnyAsync(i => i.ActivityId == a.Id && i.MemberId == memberId, ct))
             return new(403, "not-invited", "您不在本次活动的邀请名单中。如需参加，请到签到台联系工作人员。");
-        if (await db.CheckIns.AnyAsync(c => c.ActivityId == a.Id && c.MemberId == memberId, ct)) return null;
         var now = Now;
-        if (ClosedReason(a, now) is { } closed) return closed;
-        return CheckInTokens.Check(a.Id, a.CheckInKey, token, now, RotationSeconds, GraceSeconds) switch
+        var check = CheckInTokens.Check(a.Id, a.CheckInKey, token, now, RotationSeconds, GraceSeconds);
+        // A member already checked in gets their record back for a genuine code of this activity, even an expired one
+        // (a second scan of an old photo); a forged, foreign or missing code is refused whatever happened before.
+        if (check is TokenCheck.Valid or TokenCheck.Expired && await db.CheckIns.AnyAsync(c => c.ActivityId == a.Id && c.MemberId == memberId, ct)) return null;
+        if (check is TokenCheck.Valid or TokenCheck.Expired && ClosedReason(a, now) is { } closed) return closed;
+        return check switch
         {
             TokenCheck.Valid => null,
             TokenCheck.Expired => new(400, "expired", "二维码已过期，请重新扫描签到屏幕上的二维码。"),

@@ -297,6 +297,90 @@ public abstract class ActivitiesApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Absurd_years_are_refused_and_a_validation_problem_says_what_is_wrong()
+    {
+        var staff = await app.ClientAsAsync("staff.520201");
+        foreach (var start in new[] { new DateTimeOffset(9999, 12, 31, 12, 0, 0, TimeSpan.Zero), new DateTimeOffset(1, 1, 1, 0, 0, 0, TimeSpan.Zero) })
+        {
+            var res = await staff.PostAsJsonAsync("/api/activities", Body("穿越", ["520201"], new { committees = new[] { "520201" } }, start));
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            var problem = await res.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Contains("年之间", problem.GetProperty("errors").GetProperty("startsAt")[0].GetString());
+            Assert.Contains("年之间", problem.GetProperty("detail").GetString()); // the first field message, not a generic "bad format"
+        }
+        Assert.False(await app.WithDbAsync(db => db.Activities.AnyAsync(a => a.Title == "穿越")));
+        // The activity list ignores months outside the plausible years instead of failing.
+        var pages = await app.SignedInPageClientAsync("staff.520201");
+        foreach (var month in new[] { "0001-01", "9999-12" })
+        {
+            var page = await pages.GetAsync($"/activities?month={month}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("活动", await page.HtmlAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Postpone_and_cancel_need_a_reason_and_new_times_and_a_refused_leave_is_final()
+    {
+        var member = await TestActivities.MemberIdOfAsync(app, "member.520201");
+        var start = ActivityRules.Seconds(DateTimeOffset.UtcNow.AddDays(9))!.Value;
+        var (id, _) = await TestActivities.CreateAsync(app, organizers: ["520201"], memberIds: [member], startsAt: start);
+        var staff = await app.ClientAsAsync("staff.520201");
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostAsJsonAsync($"/api/activities/{id}/postpone", new { startsAt = start.AddDays(1), endsAt = start.AddDays(1).AddHours(1), reason = " " })).StatusCode);
+        var same = await staff.PostAsJsonAsync($"/api/activities/{id}/postpone", new { startsAt = start, endsAt = start.AddHours(3), reason = "改期" });
+        Assert.Equal(HttpStatusCode.BadRequest, same.StatusCode);
+        Assert.Contains("相同", (await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostAsJsonAsync($"/api/activities/{id}/cancel", new { reason = "" })).StatusCode);
+        Assert.False(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Link == $"/activities/{id}" && (n.Kind == "activity.postponed" || n.Kind == "activity.cancelled"))));
+
+        var client = await app.ClientAsAsync("member.520201");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "leave", reason = "出差" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "leave", reason = "赴外省出差" })).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Kind == "leave.requested" && n.Link == $"/activities/{id}/invitees" && n.UserId != null
+            && db.Users.Any(u => u.Id == n.UserId && u.UserName == "leader.520201"))));
+        Assert.Equal(HttpStatusCode.NoContent, (await (await app.ClientAsAsync("leader.520201")).PostAsJsonAsync($"/api/activities/{id}/leave/{member}/refuse", new { note = "会议重要" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "leave", reason = "再请一次" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "attend" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "leave", reason = "还是请假" })).StatusCode);
+        var none = await client.PostAsJsonAsync($"/api/activities/{id}/response", new { response = "" });
+        Assert.Contains("请选择", (await none.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task A_forged_code_is_refused_even_after_the_member_checked_in()
+    {
+        var member = await TestActivities.MemberIdOfAsync(app, "member.520201");
+        var (id, _) = await TestActivities.CreateAsync(app, organizers: ["520201"], memberIds: [member], startsAt: DateTimeOffset.UtcNow.AddMinutes(30));
+        var code = await (await app.ClientAsAsync("staff.520201")).GetFromJsonAsync<JsonElement>($"/api/activities/{id}/checkin-code");
+        var token = code.GetProperty("token").GetString()!;
+        var client = await app.ClientAsAsync("member.520201");
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/activities/{id}/checkin", new { token })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"/api/activities/{id}/checkin", new { token })).StatusCode);
+        foreach (var forged in new[] { "abc", "", token[..^2] + (token[^1] == 'A' ? "BB" : "AA"), new string('x', 5000) })
+            Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync($"/api/activities/{id}/checkin", new { token = forged })).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.CheckIns.CountAsync(c => c.ActivityId == id)));
+    }
+
+    [Fact]
+    public async Task An_invited_district_sees_only_its_own_counts_and_no_named_members_of_others()
+    {
+        var city = await app.ClientAsAsync("staff.520200");
+        var other = await TestActivities.MemberIdOfAsync(app, "member.520203");
+        var id = await CreateAsync(city, Body("全市委员视察", ["520200"], new { committees = new[] { "520204" }, members = new[] { other } }, type: "inspection"));
+        Assert.Equal(HttpStatusCode.NoContent, (await city.PostAsync($"/api/activities/{id}/publish", null)).StatusCode);
+        var full = await city.GetFromJsonAsync<JsonElement>($"/api/activities/{id}");
+        var district = await (await app.ClientAsAsync("staff.520204")).GetFromJsonAsync<JsonElement>($"/api/activities/{id}");
+        var own = await app.WithDbAsync(db => db.Invitations.CountAsync(i => i.ActivityId == id && db.Committees.Any(c => c.Id == i.CommitteeId && c.Code == "520204")));
+        Assert.Equal(own + 1, full.GetProperty("counts").GetProperty("invited").GetInt32());
+        Assert.Equal(own, district.GetProperty("counts").GetProperty("invited").GetInt32());
+        Assert.Equal([other], full.GetProperty("invitees").GetProperty("members").EnumerateArray().Select(x => x.GetInt32()));
+        Assert.Empty(district.GetProperty("invitees").GetProperty("members").EnumerateArray());
+        var mine = await (await app.ClientAsAsync("member.520203")).GetFromJsonAsync<JsonElement>($"/api/activities/{id}");
+        Assert.Equal(1, mine.GetProperty("counts").GetProperty("invited").GetInt32());
+        Assert.Empty(mine.GetProperty("invitees").GetProperty("members").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Materials_upload_download_and_refusals()
     {
         var (id, members) = await TestActivities.CreateAsync(app, organizers: ["520201"], inviteCount: 1);
