@@ -47,7 +47,8 @@ public static class ActivityRules
         if (title.Length == 0) Fail("title", "请填写活动名称。");
         else if (title.Length > 200) Fail("title", "活动名称不能超过 200 个字。");
         var type = ActivityTypes.Parse(input.Type);
-        if (type is null) Fail("type", $"活动类型“{input.Type}”无效，应为：{string.Join("、", ActivityTypes.All.Select(t => t.Code))}。");
+        if (type is null)
+            Fail("type", string.IsNullOrWhiteSpace(input.Type) ? "请选择活动类型。" : $"活动类型“{input.Type}”无效，应为：{string.Join("、", ActivityTypes.All.Select(t => t.Code))}。");
         if (input.StartsAt is null) Fail("startsAt", "请填写开始时间。");
         if (input.EndsAt is null) Fail("endsAt", "请填写结束时间。");
         var (startsAt, endsAt) = (Seconds(input.StartsAt), Seconds(input.EndsAt));

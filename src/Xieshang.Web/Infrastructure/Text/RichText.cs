@@ -7,8 +7,11 @@ namespace Xieshang.Web.Infrastructure.Text;
 /// stored: paragraphs, line breaks, emphasis, lists, headings h3–h5, tables and links (http, https, mailto,
 /// relative). Scripts, styles, event handlers, iframes and other URL schemes are removed.
 /// </summary>
-public static class RichText
+public static partial class RichText
 {
+    [System.Text.RegularExpressions.GeneratedRegex(@"<\s*/?\s*(p|br|div|ul|ol|li|table|tr|h[1-6]|blockquote)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex BlockTag();
+
     private static readonly HtmlSanitizer Sanitizer = Create();
 
     private static HtmlSanitizer Create()
@@ -24,6 +27,10 @@ public static class RichText
         return s;
     }
 
+    /// <summary>Escapes the HTML-significant characters of plain text only (·, 𠮷 and other text stay readable in storage).</summary>
+    private static string EncodeText(string text) =>
+        text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+
     /// <summary>
     /// Returns <paramref name="html"/> with everything outside the allow-list removed; empty for null or blank input.
     /// Text without any tag (typed into a plain text box) is HTML-encoded with its line breaks kept as <c>&lt;br&gt;</c>.
@@ -31,8 +38,11 @@ public static class RichText
     public static string Sanitize(string? html)
     {
         if (string.IsNullOrWhiteSpace(html)) return "";
-        if (!html.Contains('<'))
-            return string.Join("<br>", html.Trim().Replace("\r\n", "\n").Split('\n').Select(System.Net.WebUtility.HtmlEncode));
-        return Sanitizer.Sanitize(html).Trim();
+        var text = html.Trim().Replace("\r\n", "\n");
+        if (!text.Contains('<'))
+            return string.Join("<br>", text.Split('\n').Select(EncodeText));
+        // Typed lines with a little inline markup (<b>…</b>) keep their line breaks; real block markup is left as written.
+        if (!BlockTag().IsMatch(text)) text = text.Replace("\n", "<br>\n");
+        return Sanitizer.Sanitize(text).Trim();
     }
 }
