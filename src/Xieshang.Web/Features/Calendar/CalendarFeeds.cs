@@ -21,6 +21,8 @@ namespace Xieshang.Web.Features.Calendar;
 /// </summary>
 public static class CalendarFeeds
 {
+    private static readonly DateTimeOffset SequenceEpoch = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     /// <summary>How far back the feed reaches.</summary>
     public const int PastDays = 90;
     /// <summary>How far ahead the feed reaches.</summary>
@@ -127,6 +129,9 @@ public static class CalendarFeeds
                 Url = new Uri($"{site}/activities/{e.Id}"),
                 DtStamp = stamp,
                 LastModified = Utc(e.UpdatedAt),
+                // RFC 5545 §3.8.7.4: SEQUENCE grows with each significant revision, so calendars apply a postponement or a
+                // cancellation instead of keeping the old copy. Minutes since 2020 of the last change only ever grow.
+                Sequence = (int)Math.Max(0, (e.UpdatedAt - SequenceEpoch).TotalMinutes),
                 Categories = [e.TypeName],
             });
         }

@@ -273,11 +273,14 @@ public abstract class CalendarFeedTests(AppFactory app)
         Assert.StartsWith("【已取消】", off.Summary);
 
         // The UID stays the same when the activity moves: the phone's calendar updates the event instead of adding one.
+        var before = cal.Events.Single(e => e.Uid == $"activity-{published}@xieshang").Sequence;
         await app.WithDbAsync(db => db.Activities.Where(a => a.Id == published).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.Status, ActivityStatus.Postponed).SetProperty(a => a.StartsAt, start.AddDays(1)).SetProperty(a => a.EndsAt, start.AddDays(1).AddHours(4))));
+            .SetProperty(a => a.Status, ActivityStatus.Postponed).SetProperty(a => a.StartsAt, start.AddDays(1)).SetProperty(a => a.EndsAt, start.AddDays(1).AddHours(4))
+            .SetProperty(a => a.UpdatedAt, DateTimeOffset.UtcNow.AddHours(1))));
         var again = Ical.Net.Calendar.Load(await app.CreateClient().GetStringAsync(path))!;
         var moved = again.Events.Single(e => e.Uid == $"activity-{published}@xieshang");
         Assert.Equal(start.AddDays(1).UtcDateTime, moved.Start!.AsUtc);
+        Assert.True(moved.Sequence > before, $"SEQUENCE {moved.Sequence} after the change, {before} before"); // calendars apply the revision
     }
 
     private Task<int> OtherMemberAsync(string committee, int not) =>
