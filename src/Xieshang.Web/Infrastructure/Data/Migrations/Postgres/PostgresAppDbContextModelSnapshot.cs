@@ -837,6 +837,8 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("DutyRecords");
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 80);
                 });
 
             modelBuilder.Entity("Xieshang.Web.Features.Duty.ScoringRule", b =>
