@@ -48,26 +48,33 @@ public static class BalanceApi
             string code, string? year, AppDbContext db, IServiceScopeFactory scopes, IAuthorizationService auth, HttpContext ctx, TimeProvider clock,
             IOptions<DutyOptions> duty, IOptions<BalanceOptions> options, CancellationToken ct) =>
         {
-            var committee = await db.Committees.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, ct);
-            if (committee is null) return CommitteesApi.NotFound(code);
-            if (!(await auth.AuthorizeAsync(ctx.User, committee, Scope.Read)).Succeeded) return TypedResults.Forbid();
-            if (ParseYear(year, clock) is not { } y) return BadYear(clock);
-            return TypedResults.Ok(await BalanceQueries.LoadAsync(scopes, committee, y, duty.Value, options.Value, ct: ct));
+            var (committee, y, refusal) = await ResolveAsync(code, year, db, auth, ctx, clock, ct);
+            if (refusal is not null) return refusal switch { NotFound<ProblemDetails> n => n, ForbidHttpResult f => f, _ => (ValidationProblem)refusal };
+            return TypedResults.Ok(await BalanceQueries.LoadAsync(scopes, committee!, y, duty.Value, options.Value, ct: ct));
         });
 
         api.MapGet("/summary.xlsx", async Task<Results<FileContentHttpResult, ValidationProblem, NotFound<ProblemDetails>, ForbidHttpResult>> (
             string code, string? year, AppDbContext db, IServiceScopeFactory scopes, IAuthorizationService auth, HttpContext ctx, TimeProvider clock,
             IOptions<DutyOptions> duty, IOptions<BalanceOptions> options, CancellationToken ct) =>
         {
-            var committee = await db.Committees.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, ct);
-            if (committee is null) return CommitteesApi.NotFound(code);
-            if (!(await auth.AuthorizeAsync(ctx.User, committee, Scope.Read)).Succeeded) return TypedResults.Forbid();
-            if (ParseYear(year, clock) is not { } y) return BadYear(clock);
-            var summary = await BalanceQueries.LoadAsync(scopes, committee, y, duty.Value, options.Value, BalanceExport.ListLimit, ct);
+            var (committee, y, refusal) = await ResolveAsync(code, year, db, auth, ctx, clock, ct);
+            if (refusal is not null) return refusal switch { NotFound<ProblemDetails> n => n, ForbidHttpResult f => f, _ => (ValidationProblem)refusal };
+            var summary = await BalanceQueries.LoadAsync(scopes, committee!, y, duty.Value, options.Value, BalanceExport.ListLimit, ct);
             using var buffer = new MemoryStream();
             await BalanceExport.WriteAsync(summary, buffer, ct);
             return TypedResults.File(buffer.ToArray(), BalanceExport.ContentType, BalanceExport.FileName(summary));
         });
+    }
+
+    /// <summary>The committee (404 unknown, 403 outside the caller's scope) and the year (400 unreadable) of both endpoints.</summary>
+    private static async Task<(Committee? Committee, int Year, IResult? Refusal)> ResolveAsync(
+        string code, string? year, AppDbContext db, IAuthorizationService auth, HttpContext ctx, TimeProvider clock, CancellationToken ct)
+    {
+        var committee = await db.Committees.AsNoTracking().FirstOrDefaultAsync(c => c.Code == code, ct);
+        if (committee is null) return (null, 0, CommitteesApi.NotFound(code));
+        if (!(await auth.AuthorizeAsync(ctx.User, committee, Scope.Read)).Succeeded) return (null, 0, TypedResults.Forbid());
+        if (ParseYear(year, clock) is not { } y) return (null, 0, BadYear(clock));
+        return (committee, y, null);
     }
 
     /// <summary>The year of a query: absent or empty = the current year; a whole number from <see cref="BalanceQueries.FirstYear"/> to next year; otherwise null.</summary>
