@@ -71,6 +71,15 @@ public static class DemoSeeder
                 var name = await db.Members.Where(m => m.Id == mid).Select(m => m.Name).FirstAsync(ct);
                 await Account($"member.{code}", name, Roles.Member, code, mid);
             }
-        logger.LogInformation("Demo committees and accounts created");
+        db.SuppressAudit = true;
+        try
+        {
+            await DemoActivities.SeedAsync(db, clock, ct);
+        }
+        finally
+        {
+            db.SuppressAudit = false;
+        }
+        logger.LogInformation("Demo committees, accounts and activities created");
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Xieshang.Tests.Support;
 
@@ -42,6 +43,16 @@ public static class MailTestSettings
         b.UseSetting("Smtp:PickupDirectory", folder);
     }
 
+    /// <summary>
+    /// Starts the app and empties the outbox the demo filled (its coming activities notify their invitees), so each
+    /// test sees only the mail it writes.
+    /// </summary>
+    public static async ValueTask StartWithEmptyOutboxAsync(AppFactory app, Func<ValueTask> start)
+    {
+        await start();
+        await app.WithDbAsync(db => db.OutboxMails.ExecuteDeleteAsync());
+    }
+
     /// <summary>A fresh temporary folder.</summary>
     public static string TempFolder() => Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"xs-mail-{Guid.NewGuid():N}")).FullName;
 }
@@ -56,6 +67,8 @@ public sealed class MailSqliteAppFactory : SqliteAppFactory
         base.ConfigureWebHost(builder);
         MailTestSettings.Smtp(builder, Smtp);
     }
+
+    public override ValueTask InitializeAsync() => MailTestSettings.StartWithEmptyOutboxAsync(this, base.InitializeAsync);
 
     public override async ValueTask DisposeAsync()
     {
@@ -75,6 +88,8 @@ public sealed class MailPostgresAppFactory : PostgresAppFactory
         MailTestSettings.Smtp(builder, Smtp);
     }
 
+    public override ValueTask InitializeAsync() => MailTestSettings.StartWithEmptyOutboxAsync(this, base.InitializeAsync);
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -93,6 +108,8 @@ public sealed class PickupSqliteAppFactory : SqliteAppFactory
         MailTestSettings.Pickup(builder, PickupFolder);
     }
 
+    public override ValueTask InitializeAsync() => MailTestSettings.StartWithEmptyOutboxAsync(this, base.InitializeAsync);
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
@@ -110,6 +127,8 @@ public sealed class PickupPostgresAppFactory : PostgresAppFactory
         base.ConfigureWebHost(builder);
         MailTestSettings.Pickup(builder, PickupFolder);
     }
+
+    public override ValueTask InitializeAsync() => MailTestSettings.StartWithEmptyOutboxAsync(this, base.InitializeAsync);
 
     public override async ValueTask DisposeAsync()
     {
