@@ -117,16 +117,7 @@ public sealed class MailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOpt
             foreach (var mail in batch)
             {
                 if (ct.IsCancellationRequested) break;
-                MimeMessage message;
-                try
-                {
-                    message = MailComposer.Compose(mail, from, urls.Value);
-                }
-                catch (Exception e) when (e is ParseException or ArgumentException)
-                {
-                    await FailAsync(db, mail, e, permanent: true, o, tally); // a malformed address never gets better
-                    continue;
-                }
+                if (await ComposeAsync(db, mail, from, o, tally) is not { } message) continue;
                 try
                 {
                     await client.SendAsync(message, ct);
@@ -165,16 +156,7 @@ public sealed class MailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOpt
         foreach (var mail in batch)
         {
             if (ct.IsCancellationRequested) break;
-            MimeMessage message;
-            try
-            {
-                message = MailComposer.Compose(mail, from, urls.Value);
-            }
-            catch (Exception e) when (e is ParseException or ArgumentException)
-            {
-                await FailAsync(db, mail, e, permanent: true, o, tally);
-                continue;
-            }
+            if (await ComposeAsync(db, mail, from, o, tally) is not { } message) continue;
             try
             {
                 Directory.CreateDirectory(dir);
@@ -191,6 +173,20 @@ public sealed class MailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOpt
                 continue;
             }
             await SentAsync(db, mail, tally);
+        }
+    }
+
+    /// <summary>The mail as a MIME message, or null after recording a permanent failure (a malformed address never gets better).</summary>
+    private async Task<MimeMessage?> ComposeAsync(AppDbContext db, OutboxMail mail, MailboxAddress from, SmtpOptions o, Tally tally)
+    {
+        try
+        {
+            return MailComposer.Compose(mail, from, urls.Value);
+        }
+        catch (Exception e) when (e is ParseException or ArgumentException)
+        {
+            await FailAsync(db, mail, e, permanent: true, o, tally);
+            return null;
         }
     }
 
