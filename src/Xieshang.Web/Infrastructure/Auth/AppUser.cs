@@ -11,6 +11,8 @@ public sealed class AppUser : IdentityUser
     public string DisplayName { get; set; } = "";
     public int? CommitteeId { get; set; }
     public int? MemberId { get; set; }
+    /// <summary>The handling unit (承办单位) of a unit account; null otherwise.</summary>
+    public int? HandlingUnitId { get; set; }
     /// <summary>Time of the first failed sign-in of the current failure window; failures older than one minute are forgotten.</summary>
     public DateTimeOffset? FailureWindowStart { get; set; }
 }

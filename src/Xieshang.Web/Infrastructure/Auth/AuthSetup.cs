@@ -181,6 +181,7 @@ public sealed class AppClaimsFactory(UserManager<AppUser> users, RoleManager<Ide
             id.AddClaim(new Claim(AppClaims.CommitteePath, c.Path));
         }
         if (user.MemberId is { } mid) id.AddClaim(new Claim(AppClaims.MemberId, mid.ToString()));
+        if (user.HandlingUnitId is { } uid) id.AddClaim(new Claim(AppClaims.HandlingUnitId, uid.ToString()));
         if (user.DisplayName.Length > 0) id.AddClaim(new Claim(ClaimTypes.GivenName, user.DisplayName));
         return id;
     }

@@ -10,6 +10,8 @@ public static class AppClaims
     /// <summary>Materialised scope path of the account's committee, e.g. <c>/CN/520000/520200/</c>.</summary>
     public const string CommitteePath = "xs:committee_path";
     public const string MemberId = "xs:member_id";
+    /// <summary>Id of the handling unit (承办单位) a unit account belongs to.</summary>
+    public const string HandlingUnitId = "xs:unit_id";
 }
 
 /// <summary>
@@ -25,6 +27,14 @@ public sealed record CurrentUser(string UserName, IReadOnlySet<string> Roles, in
     public bool IsStaff => Roles.Contains(Auth.Roles.Staff);
     public bool IsLeader => Roles.Contains(Auth.Roles.Leader);
     public bool IsMember => Roles.Contains(Auth.Roles.Member);
+    public bool IsHandlingUnit => Roles.Contains(Auth.Roles.HandlingUnit);
+
+    /// <summary>Account id (Identity's user id); empty when anonymous.</summary>
+    public string UserId { get; init; } = "";
+    /// <summary>Display name (e.g. <c>张三</c>, <c>六盘水市教育局</c>); the user name when none is set.</summary>
+    public string DisplayName { get; init; } = "";
+    /// <summary>The handling unit of a unit account (null for every other account).</summary>
+    public int? HandlingUnitId { get; init; }
 
     /// <summary>Reads the claims written by <see cref="AppClaimsFactory"/>.</summary>
     public static CurrentUser From(ClaimsPrincipal? principal)
@@ -37,6 +47,11 @@ public sealed record CurrentUser(string UserName, IReadOnlySet<string> Roles, in
             Int(principal.FindFirstValue(AppClaims.CommitteeId)),
             principal.FindFirstValue(AppClaims.CommitteeCode),
             principal.FindFirstValue(AppClaims.CommitteePath),
-            Int(principal.FindFirstValue(AppClaims.MemberId)));
+            Int(principal.FindFirstValue(AppClaims.MemberId)))
+        {
+            UserId = principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? "",
+            DisplayName = principal.FindFirstValue(ClaimTypes.GivenName) ?? principal.Identity.Name ?? "",
+            HandlingUnitId = Int(principal.FindFirstValue(AppClaims.HandlingUnitId)),
+        };
     }
 }

@@ -8,6 +8,7 @@ using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
+using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure.Audit;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Jobs;
@@ -44,6 +45,18 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<Proposal> Proposals => Set<Proposal>();
+    public DbSet<ProposalCoSigner> ProposalCoSigners => Set<ProposalCoSigner>();
+    public DbSet<ProposalEvent> ProposalEvents => Set<ProposalEvent>();
+    public DbSet<ProposalFile> ProposalFiles => Set<ProposalFile>();
+    public DbSet<ProposalSession> ProposalSessions => Set<ProposalSession>();
+    public DbSet<HandlingUnit> HandlingUnits => Set<HandlingUnit>();
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+    public DbSet<ContactLog> ContactLogs => Set<ContactLog>();
+    public DbSet<Reply> Replies => Set<Reply>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<Supervision> Supervisions => Set<Supervision>();
+    public DbSet<WorkCalendarDay> WorkCalendarDays => Set<WorkCalendarDay>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
@@ -60,6 +73,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             b.Property(x => x.DisplayName).HasMaxLength(64);
             b.HasIndex(x => x.CommitteeId);
             b.HasIndex(x => x.MemberId);
+            b.HasIndex(x => x.HandlingUnitId);
         });
     }
 
