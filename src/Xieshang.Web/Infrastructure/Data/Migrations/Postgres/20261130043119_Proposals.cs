@@ -1,0 +1,563 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class Proposals : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "HandlingUnitId",
+                table: "AspNetUsers",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "HandlingUnits",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false, collation: "C"),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    IsActive = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_HandlingUnits", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_HandlingUnits_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Proposals",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    ProposerType = table.Column<int>(type: "integer", nullable: false),
+                    ProposerMemberId = table.Column<int>(type: "integer", nullable: true),
+                    ProposerName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SectorId = table.Column<int>(type: "integer", nullable: true),
+                    Title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Body = table.Column<string>(type: "character varying(40000)", maxLength: 40000, nullable: false),
+                    Term = table.Column<int>(type: "integer", nullable: false),
+                    Session = table.Column<int>(type: "integer", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    Sequence = table.Column<int>(type: "integer", nullable: true),
+                    Number = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FiledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CoSignDeadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    NotFiledGround = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ReviewNote = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    ConvertedTo = table.Column<int>(type: "integer", nullable: false),
+                    ConvertedOpinionId = table.Column<int>(type: "integer", nullable: true),
+                    MergedIntoId = table.Column<int>(type: "integer", nullable: true),
+                    AssignmentMode = table.Column<int>(type: "integer", nullable: true),
+                    IsKey = table.Column<bool>(type: "boolean", nullable: false),
+                    KeyLeaderUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    KeyLeaderName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ExcellentYear = table.Column<int>(type: "integer", nullable: true),
+                    SearchText = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Proposals", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Proposals_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Proposals_Members_ProposerMemberId",
+                        column: x => x.ProposerMemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Proposals_Proposals_MergedIntoId",
+                        column: x => x.MergedIntoId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalSessions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    Term = table.Column<int>(type: "integer", nullable: false),
+                    Session = table.Column<int>(type: "integer", nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    OpensOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    ClosesOn = table.Column<DateOnly>(type: "date", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalSessions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalSessions_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkCalendarDays",
+                columns: table => new
+                {
+                    Date = table.Column<DateOnly>(type: "date", nullable: false),
+                    IsWorkingDay = table.Column<bool>(type: "boolean", nullable: false),
+                    Name = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkCalendarDays", x => x.Date);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Assignments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    HandlingUnitId = table.Column<int>(type: "integer", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    AssignedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReturnDueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    LatestDueOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    ReturnReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    ReturnedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DoneAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Views = table.Column<string>(type: "character varying(20000)", maxLength: 20000, nullable: false),
+                    RemindersSent = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Assignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Assignments_HandlingUnits_HandlingUnitId",
+                        column: x => x.HandlingUnitId,
+                        principalTable: "HandlingUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Assignments_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalCoSigners",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    MemberId = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FromMerge = table.Column<bool>(type: "boolean", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalCoSigners", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalCoSigners_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ProposalCoSigners_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FromStatus = table.Column<int>(type: "integer", nullable: false),
+                    ToStatus = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Comment = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Data = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    HandlingUnitId = table.Column<int>(type: "integer", nullable: true),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalEvents_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    EventId = table.Column<long>(type: "bigint", nullable: true),
+                    ReplyId = table.Column<int>(type: "integer", nullable: true),
+                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    UploadedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalFiles_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Ratings",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    ReplyId = table.Column<int>(type: "integer", nullable: false),
+                    HandlingUnitId = table.Column<int>(type: "integer", nullable: false),
+                    Satisfaction = table.Column<int>(type: "integer", nullable: false),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    RatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Ratings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Ratings_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Replies",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    AssignmentId = table.Column<int>(type: "integer", nullable: false),
+                    HandlingUnitId = table.Column<int>(type: "integer", nullable: false),
+                    Class = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(40000)", maxLength: 40000, nullable: false),
+                    IsPublic = table.Column<bool>(type: "boolean", nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    RepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    OnTime = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Replies", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Replies_HandlingUnits_HandlingUnitId",
+                        column: x => x.HandlingUnitId,
+                        principalTable: "HandlingUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Replies_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Supervisions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Supervisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Supervisions_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ContactLogs",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    AssignmentId = table.Column<int>(type: "integer", nullable: false),
+                    HandlingUnitId = table.Column<int>(type: "integer", nullable: false),
+                    Method = table.Column<int>(type: "integer", nullable: false),
+                    ContactedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    Persons = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Summary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ContactLogs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ContactLogs_Assignments_AssignmentId",
+                        column: x => x.AssignmentId,
+                        principalTable: "Assignments",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ContactLogs_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AspNetUsers_HandlingUnitId",
+                table: "AspNetUsers",
+                column: "HandlingUnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_HandlingUnitId_Status_ProposalId",
+                table: "Assignments",
+                columns: new[] { "HandlingUnitId", "Status", "ProposalId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_ProposalId",
+                table: "Assignments",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Assignments_Status_DueOn",
+                table: "Assignments",
+                columns: new[] { "Status", "DueOn" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLogs_AssignmentId",
+                table: "ContactLogs",
+                column: "AssignmentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ContactLogs_ProposalId",
+                table: "ContactLogs",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandlingUnits_Code",
+                table: "HandlingUnits",
+                column: "Code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandlingUnits_CommitteeId",
+                table: "HandlingUnits",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_HandlingUnits_CommitteePath",
+                table: "HandlingUnits",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalCoSigners_MemberId_Status",
+                table: "ProposalCoSigners",
+                columns: new[] { "MemberId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalCoSigners_ProposalId_MemberId",
+                table: "ProposalCoSigners",
+                columns: new[] { "ProposalId", "MemberId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalEvents_ProposalId_Id",
+                table: "ProposalEvents",
+                columns: new[] { "ProposalId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalFiles_ProposalId",
+                table: "ProposalFiles",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_CommitteeId_Term_Session_Sequence",
+                table: "Proposals",
+                columns: new[] { "CommitteeId", "Term", "Session", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_CommitteePath_Status_Id",
+                table: "Proposals",
+                columns: new[] { "CommitteePath", "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_MergedIntoId",
+                table: "Proposals",
+                column: "MergedIntoId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_ProposerMemberId",
+                table: "Proposals",
+                column: "ProposerMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_Status_Id",
+                table: "Proposals",
+                columns: new[] { "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_UpdatedAt",
+                table: "Proposals",
+                column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalSessions_CommitteeId_Term_Session",
+                table: "ProposalSessions",
+                columns: new[] { "CommitteeId", "Term", "Session" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Ratings_ProposalId",
+                table: "Ratings",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Ratings_ReplyId",
+                table: "Ratings",
+                column: "ReplyId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Replies_HandlingUnitId_RepliedAt",
+                table: "Replies",
+                columns: new[] { "HandlingUnitId", "RepliedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Replies_ProposalId",
+                table: "Replies",
+                column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Supervisions_ProposalId",
+                table: "Supervisions",
+                column: "ProposalId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ContactLogs");
+
+            migrationBuilder.DropTable(
+                name: "ProposalCoSigners");
+
+            migrationBuilder.DropTable(
+                name: "ProposalEvents");
+
+            migrationBuilder.DropTable(
+                name: "ProposalFiles");
+
+            migrationBuilder.DropTable(
+                name: "ProposalSessions");
+
+            migrationBuilder.DropTable(
+                name: "Ratings");
+
+            migrationBuilder.DropTable(
+                name: "Replies");
+
+            migrationBuilder.DropTable(
+                name: "Supervisions");
+
+            migrationBuilder.DropTable(
+                name: "WorkCalendarDays");
+
+            migrationBuilder.DropTable(
+                name: "Assignments");
+
+            migrationBuilder.DropTable(
+                name: "HandlingUnits");
+
+            migrationBuilder.DropTable(
+                name: "Proposals");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AspNetUsers_HandlingUnitId",
+                table: "AspNetUsers");
+
+            migrationBuilder.DropColumn(
+                name: "HandlingUnitId",
+                table: "AspNetUsers");
+        }
+    }
+}
