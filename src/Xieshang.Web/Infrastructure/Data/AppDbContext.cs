@@ -8,6 +8,7 @@ using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
+using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure.Audit;
 using Xieshang.Web.Infrastructure.Auth;
@@ -57,6 +58,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Rating> Ratings => Set<Rating>();
     public DbSet<Supervision> Supervisions => Set<Supervision>();
     public DbSet<WorkCalendarDay> WorkCalendarDays => Set<WorkCalendarDay>();
+    public DbSet<OpinionItem> OpinionItems => Set<OpinionItem>();
+    public DbSet<OpinionCoAuthor> OpinionCoAuthors => Set<OpinionCoAuthor>();
+    public DbSet<OpinionEvent> OpinionEvents => Set<OpinionEvent>();
+    public DbSet<OpinionOutcome> OpinionOutcomes => Set<OpinionOutcome>();
+    public DbSet<OpinionBulletin> OpinionBulletins => Set<OpinionBulletin>();
+    public DbSet<OpinionBulletinItem> OpinionBulletinItems => Set<OpinionBulletinItem>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }

@@ -42,6 +42,45 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "OpinionBulletins",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: true),
+                    Sequence = table.Column<int>(type: "integer", nullable: true),
+                    Number = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Recipients = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SendToParent = table.Column<bool>(type: "boolean", nullable: false),
+                    ParentCommitteeId = table.Column<int>(type: "integer", nullable: true),
+                    ParentCommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    CreatedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    IssuedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionBulletins", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionBulletins_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OpinionBulletins_Committees_ParentCommitteeId",
+                        column: x => x.ParentCommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Proposals",
                 columns: table => new
                 {
@@ -181,6 +220,51 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "OpinionItems",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    AuthorMemberId = table.Column<int>(type: "integer", nullable: true),
+                    AuthorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(3000)", maxLength: 3000, nullable: false),
+                    ReviewNote = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SourceProposalId = table.Column<int>(type: "integer", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionItems_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OpinionItems_Members_AuthorMemberId",
+                        column: x => x.AuthorMemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OpinionItems_Proposals_SourceProposalId",
+                        column: x => x.SourceProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProposalCoSigners",
                 columns: table => new
                 {
@@ -233,33 +317,6 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     table.PrimaryKey("PK_ProposalEvents", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ProposalEvents_Proposals_ProposalId",
-                        column: x => x.ProposalId,
-                        principalTable: "Proposals",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "ProposalFiles",
-                columns: table => new
-                {
-                    Id = table.Column<int>(type: "integer", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ProposalId = table.Column<int>(type: "integer", nullable: false),
-                    EventId = table.Column<long>(type: "bigint", nullable: true),
-                    ReplyId = table.Column<int>(type: "integer", nullable: true),
-                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
-                    Size = table.Column<long>(type: "bigint", nullable: false),
-                    UploadedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_ProposalFiles", x => x.Id);
-                    table.ForeignKey(
-                        name: "FK_ProposalFiles_Proposals_ProposalId",
                         column: x => x.ProposalId,
                         principalTable: "Proposals",
                         principalColumn: "Id",
@@ -381,6 +438,159 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "OpinionBulletinItems",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    BulletinId = table.Column<int>(type: "integer", nullable: false),
+                    OpinionItemId = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionBulletinItems", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionBulletinItems_OpinionBulletins_BulletinId",
+                        column: x => x.BulletinId,
+                        principalTable: "OpinionBulletins",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_OpinionBulletinItems_OpinionItems_OpinionItemId",
+                        column: x => x.OpinionItemId,
+                        principalTable: "OpinionItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpinionCoAuthors",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OpinionItemId = table.Column<int>(type: "integer", nullable: false),
+                    MemberId = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionCoAuthors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionCoAuthors_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OpinionCoAuthors_OpinionItems_OpinionItemId",
+                        column: x => x.OpinionItemId,
+                        principalTable: "OpinionItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpinionEvents",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OpinionItemId = table.Column<int>(type: "integer", nullable: false),
+                    Action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FromStatus = table.Column<int>(type: "integer", nullable: false),
+                    ToStatus = table.Column<int>(type: "integer", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ActorName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Comment = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionEvents_OpinionItems_OpinionItemId",
+                        column: x => x.OpinionItemId,
+                        principalTable: "OpinionItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OpinionOutcomes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OpinionItemId = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: true),
+                    LeaderName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    RecordedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RecordedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OpinionOutcomes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OpinionOutcomes_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_OpinionOutcomes_OpinionItems_OpinionItemId",
+                        column: x => x.OpinionItemId,
+                        principalTable: "OpinionItems",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProposalFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ProposalId = table.Column<int>(type: "integer", nullable: false),
+                    EventId = table.Column<long>(type: "bigint", nullable: true),
+                    ReplyId = table.Column<int>(type: "integer", nullable: true),
+                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    UploadedByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposalFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ProposalFiles_ProposalEvents_EventId",
+                        column: x => x.EventId,
+                        principalTable: "ProposalEvents",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ProposalFiles_Proposals_ProposalId",
+                        column: x => x.ProposalId,
+                        principalTable: "Proposals",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ProposalFiles_Replies_ReplyId",
+                        column: x => x.ReplyId,
+                        principalTable: "Replies",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUsers_HandlingUnitId",
                 table: "AspNetUsers",
@@ -428,6 +638,85 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 column: "CommitteePath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_OpinionBulletinItems_BulletinId_OpinionItemId",
+                table: "OpinionBulletinItems",
+                columns: new[] { "BulletinId", "OpinionItemId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionBulletinItems_OpinionItemId",
+                table: "OpinionBulletinItems",
+                column: "OpinionItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionBulletins_CommitteeId_Year_Sequence",
+                table: "OpinionBulletins",
+                columns: new[] { "CommitteeId", "Year", "Sequence" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionBulletins_CommitteePath_Id",
+                table: "OpinionBulletins",
+                columns: new[] { "CommitteePath", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionBulletins_ParentCommitteeId_Status",
+                table: "OpinionBulletins",
+                columns: new[] { "ParentCommitteeId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionCoAuthors_MemberId",
+                table: "OpinionCoAuthors",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionCoAuthors_OpinionItemId_MemberId",
+                table: "OpinionCoAuthors",
+                columns: new[] { "OpinionItemId", "MemberId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionEvents_OpinionItemId_Id",
+                table: "OpinionEvents",
+                columns: new[] { "OpinionItemId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionItems_AuthorMemberId_Id",
+                table: "OpinionItems",
+                columns: new[] { "AuthorMemberId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionItems_CommitteeId",
+                table: "OpinionItems",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionItems_CommitteePath_Status_Id",
+                table: "OpinionItems",
+                columns: new[] { "CommitteePath", "Status", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionItems_CreatedByUserId",
+                table: "OpinionItems",
+                column: "CreatedByUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionItems_SourceProposalId",
+                table: "OpinionItems",
+                column: "SourceProposalId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionOutcomes_CommitteeId",
+                table: "OpinionOutcomes",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OpinionOutcomes_OpinionItemId",
+                table: "OpinionOutcomes",
+                column: "OpinionItemId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProposalCoSigners_MemberId_Status",
                 table: "ProposalCoSigners",
                 columns: new[] { "MemberId", "Status" });
@@ -444,9 +733,19 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 columns: new[] { "ProposalId", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProposalFiles_EventId",
+                table: "ProposalFiles",
+                column: "EventId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProposalFiles_ProposalId",
                 table: "ProposalFiles",
                 column: "ProposalId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposalFiles_ReplyId",
+                table: "ProposalFiles",
+                column: "ReplyId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Proposals_CommitteeId_Term_Session_Sequence",
@@ -519,10 +818,19 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "ContactLogs");
 
             migrationBuilder.DropTable(
-                name: "ProposalCoSigners");
+                name: "OpinionBulletinItems");
 
             migrationBuilder.DropTable(
-                name: "ProposalEvents");
+                name: "OpinionCoAuthors");
+
+            migrationBuilder.DropTable(
+                name: "OpinionEvents");
+
+            migrationBuilder.DropTable(
+                name: "OpinionOutcomes");
+
+            migrationBuilder.DropTable(
+                name: "ProposalCoSigners");
 
             migrationBuilder.DropTable(
                 name: "ProposalFiles");
@@ -534,9 +842,6 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "Ratings");
 
             migrationBuilder.DropTable(
-                name: "Replies");
-
-            migrationBuilder.DropTable(
                 name: "Supervisions");
 
             migrationBuilder.DropTable(
@@ -544,6 +849,18 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Assignments");
+
+            migrationBuilder.DropTable(
+                name: "OpinionBulletins");
+
+            migrationBuilder.DropTable(
+                name: "OpinionItems");
+
+            migrationBuilder.DropTable(
+                name: "ProposalEvents");
+
+            migrationBuilder.DropTable(
+                name: "Replies");
 
             migrationBuilder.DropTable(
                 name: "HandlingUnits");
