@@ -343,14 +343,6 @@ public sealed class CheckInService(AppDbContext db, TimeProvider clock, IOptions
     /// <summary>API code of a method: <c>qr</c> or <c>desk</c>.</summary>
     public static string MethodCode(CheckInMethod method) => method == CheckInMethod.Qr ? "qr" : "desk";
 
-    /// <summary>True when a unique index refused the insert (SQLite: SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY; PostgreSQL: 23505).</summary>
-    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException s => s.SqliteErrorCode == 19 && s.SqliteExtendedErrorCode is 2067 or 1555,
-        Npgsql.PostgresException p => p.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
-
     private static readonly CheckInError NotFound = new(404, "not-found", "未找到该活动。");
     private static readonly CheckInError Forbidden = new(403, "forbidden", "您的账号无权管理本次活动的签到。");
 
@@ -375,7 +367,7 @@ public sealed class CheckInService(AppDbContext db, TimeProvider clock, IOptions
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException e) when (IsUniqueViolation(e))
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             foreach (var entry in e.Entries) entry.State = EntityState.Detached;
         }

@@ -272,8 +272,10 @@ public sealed class ProposalFile
     public int ProposalId { get; set; }
     /// <summary>The step it was attached to (null: the proposal itself).</summary>
     public long? EventId { get; set; }
+    public ProposalEvent? Event { get; set; }
     /// <summary>The reply it belongs to (null otherwise).</summary>
     public int? ReplyId { get; set; }
+    public Reply? Reply { get; set; }
     public string FileName { get; set; } = "";
     public string ContentType { get; set; } = "";
     public byte[] Content { get; set; } = [];
@@ -289,6 +291,8 @@ public sealed class ProposalFile
             b.Property(x => x.ContentType).HasMaxLength(100);
             b.Property(x => x.UploadedByUserId).HasMaxLength(64);
             b.HasOne<Proposal>().WithMany().HasForeignKey(x => x.ProposalId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne(x => x.Event).WithMany().HasForeignKey(x => x.EventId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne(x => x.Reply).WithMany().HasForeignKey(x => x.ReplyId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(x => x.ProposalId);
         }
     }

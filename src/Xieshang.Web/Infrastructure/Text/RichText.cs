@@ -45,4 +45,21 @@ public static partial class RichText
         if (!BlockTag().IsMatch(text)) text = text.Replace("\n", "<br>\n");
         return Sanitizer.Sanitize(text).Trim();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote)\b[^>]*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex LineEnd();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"<[^>]*>")]
+    private static partial System.Text.RegularExpressions.Regex AnyTag();
+
+    /// <summary>
+    /// Plain text of sanitised HTML: tags removed, entities decoded, line breaks where lines and blocks ended (for
+    /// search, excerpts, character counts and Word documents). Empty for null.
+    /// </summary>
+    public static string ToPlainText(string? html)
+    {
+        if (string.IsNullOrEmpty(html)) return "";
+        var text = AnyTag().Replace(LineEnd().Replace(html, "\n"), "");
+        return System.Net.WebUtility.HtmlDecode(text).Replace("\r\n", "\n").Trim();
+    }
 }
