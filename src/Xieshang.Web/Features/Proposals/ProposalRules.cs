@@ -598,6 +598,11 @@ public static class ProposalRules
         p.ReviewNote = explanation;
         p.ConvertedTo = convert;
         c.Summary = $"{ground}。{explanation}";
+        if (convert == ProposalConversion.OpinionItem)
+        {
+            var item = Opinions.OpinionItem.CreateFromProposal(c.Db, p, c.User, c.Clock);
+            c.AfterSave = () => { p.ConvertedOpinionId = item.Id; return Task.CompletedTask; };
+        }
         var also = convert switch
         {
             ProposalConversion.OpinionItem => "，已转为社情民意信息",
