@@ -232,6 +232,7 @@ public sealed class ProposalEvent
 {
     public long Id { get; set; }
     public int ProposalId { get; set; }
+    public Proposal? Proposal { get; set; }
     /// <summary>Action code, e.g. <c>file</c>; <c>create</c>, <c>edit</c> and system steps such as <c>co-sign-expired</c> too.</summary>
     public string Action { get; set; } = "";
     public ProposalStatus FromStatus { get; set; }
@@ -259,7 +260,7 @@ public sealed class ProposalEvent
             b.Property(x => x.Actor).HasMaxLength(16);
             b.Property(x => x.Comment).HasMaxLength(4000);
             b.Property(x => x.Data).HasMaxLength(8000);
-            b.HasOne<Proposal>().WithMany().HasForeignKey(x => x.ProposalId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne(x => x.Proposal).WithMany().HasForeignKey(x => x.ProposalId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(x => new { x.ProposalId, x.Id });
         }
     }

@@ -983,6 +983,7 @@ public static class ProposalRules
     private static ProposalEvent Event(Proposal p, string action, S from, S to, CurrentUser user, string actor, string comment, string data, TimeProvider clock) => new()
     {
         ProposalId = p.Id,
+        Proposal = p,
         Action = action,
         FromStatus = from,
         ToStatus = to,
