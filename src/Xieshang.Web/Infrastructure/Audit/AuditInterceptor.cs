@@ -23,7 +23,8 @@ namespace Xieshang.Web.Infrastructure.Audit;
 /// caller's, or one this interceptor opens and commits), so every audit row names its entity's real id.
 /// The actor is the signed-in user of the current request, or <c>system</c>. Secrets (password hashes,
 /// security stamps, check-in keys, feed token hashes) are never written, file contents only by size; enum values
-/// are written by name.
+/// are written by name. A proposal's search text is derived data and its timeline events are themselves the record
+/// of who did what, so neither is copied here.
 /// </summary>
 public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clock) : SaveChangesInterceptor
 {
@@ -40,6 +41,7 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
     [
         nameof(Member.StrokeKey), nameof(Member.PinyinKey), nameof(Member.PinyinFull), nameof(Member.PinyinInitials), nameof(Member.UpdatedAt),
         nameof(AppUser.AccessFailedCount), nameof(AppUser.FailureWindowStart), nameof(AppUser.ConcurrencyStamp),
+        nameof(Features.Proposals.Proposal.SearchText),
     ];
 
     /// <summary>Audit rows of added entities waiting for their keys, and the transaction opened for them, per context.</summary>
@@ -129,7 +131,8 @@ public sealed class AuditInterceptor(IHttpContextAccessor http, TimeProvider clo
             .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             // Not audited: the log itself, infrastructure, and rows derived from audited changes (notices and mail
             // of a publication, duty records of a confirmed attendance, check-ins that carry their own time and actor).
-            .Where(e => e.Entity is not (AuditEntry or DataProtectionKey or JobLease or Notification or OutboxMail or DutyRecord or CheckIn))
+            .Where(e => e.Entity is not (AuditEntry or DataProtectionKey or JobLease or Notification or OutboxMail or DutyRecord or CheckIn
+                or Features.Proposals.ProposalEvent))
             .ToList();
         foreach (var e in entries)
         {
