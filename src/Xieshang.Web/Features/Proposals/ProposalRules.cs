@@ -524,12 +524,12 @@ public static class ProposalRules
     private static async Task CompleteCoSigningAsync(AppDbContext db, Proposal p, TimeProvider clock, CancellationToken ct, Action<string> follow)
     {
         follow(ProposalWorkflow.CoSigningDone);
+        var signed = p.CoSigners.Count(x => x.Status == CoSignStatus.Signed);
         if (p.ProposerMemberId is { } pm)
-        {
-            var signed = p.CoSigners.Count(x => x.Status == CoSignStatus.Signed);
             await Notifier.ToMembersAsync(db, [pm], new("proposal.co-signed", $"联名结束：{p.Title}",
                 $"您的提案《{p.Title}》联名结束，{signed} 位委员签署，已提交提案委员会办公室审查。", Link(p)), clock, ct);
-        }
+        await Notifier.ToUsersAsync(db, await OfficeUserIdsAsync(db, p.CommitteeId, ct), new("proposal.submitted", $"新提案待审查：{p.Title}",
+            $"{p.ProposerName}提交了提案《{p.Title}》（联名 {signed} 人）。", Link(p)), clock, ct);
     }
 
     /// <summary>

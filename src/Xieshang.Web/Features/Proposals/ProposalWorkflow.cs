@@ -87,6 +87,10 @@ public static class ProposalWorkflow
         Add(S.Assigned, "return-assignment", U, S.Assigned);
         Add(S.Assigned, "return-assignment", CU, S.Assigned);
         Add(S.Assigned, AllReturned, Sys, S.Filed);
+        // Once one unit is handling it, another may still return its part and the office assign a replacement.
+        Add(S.Handling, "assign", O, S.Handling);
+        Add(S.Handling, "return-assignment", U, S.Handling);
+        Add(S.Handling, "return-assignment", CU, S.Handling);
         Add(S.Assigned, "contact", U, S.Handling);
         Add(S.Handling, "contact", U, S.Handling);
         Add(S.Rehandling, "contact", U, S.Rehandling);
