@@ -26,6 +26,7 @@ try
     builder.AddDuty();
     builder.AddCheckIn();
     builder.AddNotifications();
+    builder.AddProposalSearch();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
@@ -55,6 +56,7 @@ app.MapCheckInApi();
 app.MapCalendar();
 app.MapInbox();
 app.MapActivitiesApi();
+app.MapProposalSearchApi();
 app.MapProposalsApi();
 
 app.MapRazorComponents<App>();

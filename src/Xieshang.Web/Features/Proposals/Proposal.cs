@@ -184,6 +184,13 @@ public sealed class Proposal
             b.HasIndex(x => x.ProposerMemberId);
             b.HasIndex(x => x.MergedIntoId);
             b.HasIndex(x => x.UpdatedAt);
+            // Full-text search (ProposalSearch.Matching), PostgreSQL only — its model is the one with Npgsql's annotations:
+            // a stored generated to_tsvector('simple', "SearchText") column with a GIN index. SQLite matches tokens instead.
+            if (b.Metadata.Model.GetAnnotations().Any(a => a.Name.StartsWith("Npgsql:", StringComparison.Ordinal)))
+            {
+                b.Property<NpgsqlTypes.NpgsqlTsVector>(ProposalSearch.SearchVectorColumn).IsGeneratedTsVectorColumn("simple", nameof(SearchText));
+                b.HasIndex(ProposalSearch.SearchVectorColumn).HasMethod("gin");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using NpgsqlTypes;
 
 #nullable disable
 
@@ -119,7 +120,10 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     ExcellentYear = table.Column<int>(type: "integer", nullable: true),
                     SearchText = table.Column<string>(type: "text", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    Version = table.Column<int>(type: "integer", nullable: false)
+                    Version = table.Column<int>(type: "integer", nullable: false),
+                    SearchVector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: true)
+                        .Annotation("Npgsql:TsVectorConfig", "simple")
+                        .Annotation("Npgsql:TsVectorProperties", new[] { "SearchText" })
                 },
                 constraints: table =>
                 {
@@ -767,6 +771,12 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "IX_Proposals_ProposerMemberId",
                 table: "Proposals",
                 column: "ProposerMemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Proposals_SearchVector",
+                table: "Proposals",
+                column: "SearchVector")
+                .Annotation("Npgsql:IndexMethod", "gin");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Proposals_Status_Id",
