@@ -7,6 +7,7 @@ using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
+using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
@@ -56,6 +57,7 @@ app.MapCheckInApi();
 app.MapCalendar();
 app.MapInbox();
 app.MapActivitiesApi();
+app.MapOpinionsApi();
 app.MapProposalSearchApi();
 app.MapProposalsApi();
 
