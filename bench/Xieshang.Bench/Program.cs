@@ -10,12 +10,19 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- balance [--province 520000] [--ballast 510000] [--members 650000] [--year 2025] [--records 30]
 //                                                                  [--workers 1] [--warmup 5] [--duration 20] [--mixes province,city,county,xlsx] [--attempts 3]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- doors   [--members 1000] [--seconds 60] [--burst 0.3] [--rescans 0.1] [--desk 0.05] [--committee 520200] [--attempts 3]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- quality [--misses]   (similar-proposal P@5 on the labelled corpus; no database)
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
+if (args.Length > 0 && args[0] == "quality")
+{
+    QualityBench.Run(args.Contains("--misses"));
+    return 0;
+}
+
 if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|quality [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
