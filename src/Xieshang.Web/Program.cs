@@ -27,6 +27,7 @@ try
     builder.AddDuty();
     builder.AddCheckIn();
     builder.AddNotifications();
+    builder.AddProposalDeadlines();
     builder.AddProposalSearch();
     app = builder.Build();
 
@@ -58,6 +59,7 @@ app.MapCalendar();
 app.MapInbox();
 app.MapActivitiesApi();
 app.MapOpinionsApi();
+app.MapWorkCalendarApi();
 app.MapProposalSearchApi();
 app.MapProposalsApi();
 

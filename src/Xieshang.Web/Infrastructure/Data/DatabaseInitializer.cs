@@ -57,6 +57,7 @@ public static class DatabaseInitializer
         {
             await ReferenceDataSeeder.SeedAsync(db, Path.Combine(AppContext.BaseDirectory, "Data", "Reference"), logger, ct);
             await ScoringDefaults.SeedAsync(db, clock, ct);
+            await Features.Proposals.WorkCalendarSeed.SeedAsync(db, ct);
             var roles = sp.GetRequiredService<RoleManager<IdentityRole>>();
             foreach (var r in Roles.All)
                 if (!await roles.RoleExistsAsync(r)) await roles.CreateAsync(new IdentityRole(r));
