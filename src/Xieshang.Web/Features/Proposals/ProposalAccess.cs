@@ -29,12 +29,15 @@ public static class ProposalAccess
         if ((user.IsStaff || user.IsLeader) && user.CommitteePath is { } p)
         {
             var uid = user.UserId;
-            return q.Where(x => (x.CommitteePath.StartsWith(p) && x.Status != ProposalStatus.Draft && x.Status != ProposalStatus.CoSigning)
+            // A proposal withdrawn before it reached the office (as a draft or while co-signing) stays with its proposers.
+            return q.Where(x => (x.CommitteePath.StartsWith(p) && x.Status != ProposalStatus.Draft && x.Status != ProposalStatus.CoSigning
+                    && (x.Status != ProposalStatus.Withdrawn || db.ProposalEvents.Any(e => e.ProposalId == x.Id && e.ToStatus == ProposalStatus.Submitted)))
                 || x.CreatedByUserId == uid);
         }
         if (user.IsMember && user.MemberId is { } mid && user.CommitteePath is { } own)
             return q.Where(x => x.ProposerMemberId == mid
-                || (x.Status != ProposalStatus.Draft && db.ProposalCoSigners.Any(c => c.ProposalId == x.Id && c.MemberId == mid))
+                || (x.Status != ProposalStatus.Draft && (x.Status != ProposalStatus.Withdrawn || x.SubmittedAt != null)
+                    && db.ProposalCoSigners.Any(c => c.ProposalId == x.Id && c.MemberId == mid))
                 || (x.CommitteePath == own && FiledStates.Contains(x.Status)));
         if (user.IsHandlingUnit && user.HandlingUnitId is { } unit)
             return q.Where(x => db.Assignments.Any(a => a.ProposalId == x.Id && a.HandlingUnitId == unit && a.Status != AssignmentStatus.Returned));

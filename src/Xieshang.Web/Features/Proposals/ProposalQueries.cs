@@ -185,7 +185,8 @@ public static class ProposalQueries
         if (p is null) return null;
         var actors = await ProposalAccess.ActorsAsync(db, p, user, ct);
         var office = user.IsAdmin || ((user.IsStaff || user.IsLeader) && user.CommitteePath is { } path && p.CommitteePath.StartsWith(path, StringComparison.Ordinal));
-        var proposerSide = actors.Contains(ProposalActors.Proposer) || (user.MemberId is { } mid && p.CoSigners.Any(c => c.MemberId == mid));
+        var proposerSide = actors.Contains(ProposalActors.Proposer)
+            || (user.MemberId is { } mid && p.CoSigners.Any(c => c.MemberId == mid && c.Status == CoSignStatus.Signed)); // co-proposers, not those who declined
         var unitId = user.IsHandlingUnit ? user.HandlingUnitId : null;
         var full = office || proposerSide;
         var leadOf = unitId is { } u && p.Assignments.Any(a => a.HandlingUnitId == u && a.Role == AssignmentRole.Lead && a.Status != AssignmentStatus.Returned);
@@ -218,7 +219,7 @@ public static class ProposalQueries
         var visibleRatings = ratings.Where(r => full || r.HandlingUnitId == unitId).Select(r => ToDto(p, r)).ToList();
 
         var events = await db.ProposalEvents.AsNoTracking().Where(e => e.ProposalId == id).OrderBy(e => e.Id).ToListAsync(ct);
-        var history = events.Where(e => full || (e.HandlingUnitId is null ? unitId is not null || e.Action is not ("reject" or "return") : e.HandlingUnitId == unitId))
+        var history = events.Where(e => full || (e.HandlingUnitId is null ? unitId is not null || e.Action is not ("reject" or "return" or "supervise") : e.HandlingUnitId == unitId))
             .Select(e => new HistoryDto(e.Id, e.Action, ProposalWorkflow.ActionName(e.Action), ProposalWorkflow.StateCode(e.FromStatus),
                 ProposalWorkflow.StateCode(e.ToStatus), e.ActorName, e.Actor, e.At, full || unitId is not null || e.HandlingUnitId is null ? e.Comment : "",
                 files.Where(f => f.EventId == e.Id && f.ReplyId is null).Select(f => new FileDto(f.Id, f.FileName, f.Size)).ToList())).ToList();

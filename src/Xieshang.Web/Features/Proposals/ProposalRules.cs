@@ -850,6 +850,7 @@ public static class ProposalRules
             ProposalId = p.Id, ReplyId = target.Reply.Id, HandlingUnitId = target.Reply.HandlingUnitId, Satisfaction = sat.Value,
             Comment = comment, Round = target.Reply.Round, RatedAt = c.Now,
         });
+        c.UnitId = target.Reply.HandlingUnitId; // the rating is shown to the proposers, the office and the rated unit only
         c.Summary = $"对{target.UnitName}的答复评价：{SatisfactionName(sat.Value)}。{comment}";
         if (sat == Satisfaction.Dissatisfied)
         {

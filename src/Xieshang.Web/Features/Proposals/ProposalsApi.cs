@@ -83,7 +83,7 @@ public static class ProposalsApi
 
         // POST /api/proposals/{id}/actions/{action} — JSON body with the action's data, or multipart/form-data with a "data"
         // JSON part and "files". Answers the proposal as the caller now sees it.
-        api.MapPost("/{id:int}/actions/{action}", async Task<Results<Ok<ProposalDetail>, ProblemHttpResult>> (int id, string action, HttpRequest request,
+        api.MapPost("/{id:int}/actions/{action}", async Task<Results<Ok<ProposalDetail>, Ok<ProposalCreated>, ProblemHttpResult>> (int id, string action, HttpRequest request,
             AppDbContext db, CurrentUser user, IOptions<ProposalOptions> options, TimeProvider clock, CancellationToken ct) =>
         {
             var (input, files, bad) = await ReadActionAsync(request, options.Value, ct);
@@ -92,7 +92,10 @@ public static class ProposalsApi
             var error = await ProposalRules.ExecuteAsync(db, id, action, input, files, user, options.Value, clock, ct);
             if (error is not null) return Problem(error);
             var d = await ProposalQueries.DetailAsync(db, id, user, clock, ct);
-            return d is null ? Problem(404, "操作已完成，该提案已不在您的可见范围内。") : TypedResults.Ok(d);
+            // Done, but the caller no longer sees it (a unit that returned its assignment): 200 with the id and new status only.
+            if (d is null)
+                return TypedResults.Ok(new ProposalCreated(id, ProposalWorkflow.StateCode(await db.Proposals.Where(p => p.Id == id).Select(p => p.Status).FirstAsync(ct))));
+            return TypedResults.Ok(d);
         }).DisableAntiforgery();
 
         // GET /api/proposals/{id}/files/{fileId} — an attachment, if it appears in the proposal as the caller sees it (public replies' files for anyone).
