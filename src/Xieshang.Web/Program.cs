@@ -62,6 +62,7 @@ app.MapOpinionsApi();
 app.MapWorkCalendarApi();
 app.MapProposalSearchApi();
 app.MapProposalsApi();
+app.MapProposalStatsApi();
 
 app.MapRazorComponents<App>();
 

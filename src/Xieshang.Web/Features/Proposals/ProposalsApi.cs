@@ -143,37 +143,19 @@ public static class ProposalsApi
             return TypedResults.Ok(rows.Select(u => new HandlingUnitDto(u.Code, u.Name, u.CommitteeCode, u.IsActive)).ToList());
         });
 
-        // POST /api/handling-units {code, name, committee} — staff of the committee (or above) add a unit.
+        // POST /api/handling-units {code, name, committee} — staff of the committee (or above) add a unit (HandlingUnitRules).
         units.MapPost("", async Task<Results<Created<HandlingUnitDto>, ProblemHttpResult>> (HandlingUnitInput input, AppDbContext db, CurrentUser user, CancellationToken ct) =>
         {
-            var c = await db.Committees.AsNoTracking().FirstOrDefaultAsync(x => x.Code == (input.Committee ?? "").Trim(), ct);
-            if (c is null) return Problem(400, "请指定承办单位所属的政协组织（committee）。");
-            if (!Scope.CanManage(user, c.Path)) return Problem(403, "您无权为该政协组织设置承办单位。");
-            var code = (input.Code ?? "").Trim();
-            var name = (input.Name ?? "").Trim();
-            if (!code.StartsWith(c.Code + ".", StringComparison.Ordinal) || code.Length > 40 || code.Length <= c.Code.Length + 1
-                || !code[(c.Code.Length + 1)..].All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
-                return Problem(400, $"单位代码须为“{c.Code}.”加英文字母或数字（如 {c.Code}.edu），不超过 40 个字符。");
-            if (name.Length is 0 or > 100) return Problem(400, "请填写单位全称（不超过 100 个字）。");
-            if (await db.HandlingUnits.AnyAsync(u => u.Code == code, ct)) return Problem(409, $"单位代码 {code} 已存在。");
-            db.HandlingUnits.Add(new HandlingUnit { Code = code, Name = name, CommitteeId = c.Id, CommitteePath = c.Path, IsActive = input.Active ?? true });
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Created($"/api/handling-units/{code}", new HandlingUnitDto(code, name, c.Code, input.Active ?? true));
+            var (unit, error) = await HandlingUnitRules.CreateAsync(db, user, input, ct);
+            if (error is not null) return Problem(error);
+            return TypedResults.Created($"/api/handling-units/{unit!.Code}", unit);
         });
 
-        // PUT /api/handling-units/{code} {name, active} — rename or (de)activate.
+        // PUT /api/handling-units/{code} {name, active} — rename or (de)activate (HandlingUnitRules).
         units.MapPut("/{code}", async Task<Results<Ok<HandlingUnitDto>, ProblemHttpResult>> (string code, HandlingUnitInput input, AppDbContext db, CurrentUser user, CancellationToken ct) =>
         {
-            var u = await db.HandlingUnits.FirstOrDefaultAsync(x => x.Code == code, ct);
-            if (u is null) return Problem(404, $"未找到承办单位 {code}。");
-            if (!Scope.CanManage(user, u.CommitteePath)) return Problem(403, "您无权修改该承办单位。");
-            var name = (input.Name ?? u.Name).Trim();
-            if (name.Length is 0 or > 100) return Problem(400, "请填写单位全称（不超过 100 个字）。");
-            u.Name = name;
-            u.IsActive = input.Active ?? u.IsActive;
-            await db.SaveChangesAsync(ct);
-            var committeeCode = await db.Committees.Where(c => c.Id == u.CommitteeId).Select(c => c.Code).FirstAsync(ct);
-            return TypedResults.Ok(new HandlingUnitDto(u.Code, u.Name, committeeCode, u.IsActive));
+            var (unit, error) = await HandlingUnitRules.UpdateAsync(db, user, code, input, ct);
+            return error is not null ? Problem(error) : TypedResults.Ok(unit!);
         });
     }
 
@@ -195,30 +177,8 @@ public static class ProposalsApi
         sessions.MapPut("", async Task<Results<Ok<List<ProposalSessionDto>>, ProblemHttpResult>> (string code, List<ProposalSessionDto> input, AppDbContext db,
             CurrentUser user, CancellationToken ct) =>
         {
-            var c = await db.Committees.AsNoTracking().FirstOrDefaultAsync(x => x.Code == code, ct);
-            if (c is null) return Problem(404, $"未找到政协组织 {code}。");
-            if (!Scope.CanManage(user, c.Path)) return Problem(403, "您无权设置该政协组织的届次会议。");
-            foreach (var s in input)
-            {
-                if (s.Term is < 1 or > 99 || s.Session is < 1 or > 20) return Problem(400, "届次须在 1–99 之间，会议次数须在 1–20 之间。");
-                if (s.Year < 1949 || s.Year > 2100 || s.OpensOn.Year != s.Year) return Problem(400, $"第{s.Term}届第{s.Session}次会议的年份与开幕日期不一致。");
-                if (s.ClosesOn < s.OpensOn || s.ClosesOn > s.OpensOn.AddDays(30)) return Problem(400, $"第{s.Term}届第{s.Session}次会议的闭幕日期须在开幕后 30 天内。");
-            }
-            if (input.GroupBy(s => (s.Term, s.Session)).Any(g => g.Count() > 1)) return Problem(400, "届次会议有重复。");
-            var existing = await db.ProposalSessions.Where(s => s.CommitteeId == c.Id).ToListAsync(ct);
-            var removed = existing.Where(e => !input.Any(s => s.Term == e.Term && s.Session == e.Session)).ToList();
-            foreach (var r in removed)
-                if (await db.Proposals.AnyAsync(p => p.CommitteeId == c.Id && p.Term == r.Term && p.Session == r.Session, ct))
-                    return Problem(409, $"第{r.Term}届第{r.Session}次会议已有提案，不能删除。");
-            db.ProposalSessions.RemoveRange(removed);
-            foreach (var s in input)
-            {
-                var e = existing.FirstOrDefault(x => x.Term == s.Term && x.Session == s.Session);
-                if (e is null) db.ProposalSessions.Add(e = new ProposalSession { CommitteeId = c.Id, Term = s.Term, Session = s.Session });
-                e.Year = s.Year; e.OpensOn = s.OpensOn; e.ClosesOn = s.ClosesOn;
-            }
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(input.OrderBy(s => s.Term).ThenBy(s => s.Session).ToList());
+            var (saved, error) = await ProposalSessions.ReplaceAsync(db, user, code, input, ct);
+            return error is not null ? Problem(error) : TypedResults.Ok(saved!);
         });
     }
 

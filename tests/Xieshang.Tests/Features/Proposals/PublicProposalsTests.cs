@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Tests.Support;
+
+namespace Xieshang.Tests.Features.Proposals;
+
+/// <summary>The no-login public view (/public/proposals): filed proposals and public replies only; search; nothing private.</summary>
+public abstract class PublicProposalsTests(AppFactory app)
+{
+    [Fact]
+    public async Task Without_login_only_filed_proposals_appear_and_unfiled_ones_answer_404()
+    {
+        var d = await StatsData.SeedAsync(app, 2031);
+        var anonymous = app.CreatePageClient();
+        var list = await anonymous.GetHtmlAsync("/public/proposals?q=" + Uri.EscapeDataString("2031"));
+        var all = await anonymous.GetHtmlAsync("/public/proposals");
+        Assert.Contains("提案公开查询", all);
+        foreach (var key in new[] { "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P14" })
+        {
+            Assert.DoesNotContain(StatsData.TitleOf(key, 2031), all);
+            Assert.DoesNotContain(StatsData.TitleOf(key, 2031), list);
+            var res = await anonymous.GetAsync($"/public/proposals/{d.Ids[key]}");
+            Assert.Equal(HttpStatusCode.NotFound, res.StatusCode);
+        }
+        foreach (var key in new[] { "P8", "P9", "P10", "P11", "P12", "P13" })
+            Assert.Contains($"href=\"/public/proposals/{d.Ids[key]}\"", await anonymous.GetStringAsync("/public/proposals?page=1") + await PagesAsync(anonymous));
+        // The login page links here.
+        Assert.Contains("href=\"/public/proposals\"", await anonymous.GetHtmlAsync("/account/login"));
+    }
+
+    /// <summary>Every page of the public list (the demo may hold more than one page).</summary>
+    private static async Task<string> PagesAsync(HttpClient client)
+    {
+        var all = "";
+        for (var page = 2; page <= 20; page++) all += await client.GetStringAsync($"/public/proposals?page={page}");
+        return all;
+    }
+
+    [Fact]
+    public async Task A_public_proposal_shows_its_body_and_public_replies_and_nothing_private()
+    {
+        var d = await StatsData.SeedAsync(app, 2032);
+        var anonymous = app.CreatePageClient();
+        var p9 = await anonymous.GetHtmlAsync($"/public/proposals/{d.Ids["P9"]}");
+        Assert.Contains(StatsData.TitleOf("P9", 2032), p9);
+        Assert.Contains("P9建议：一是加强统筹；二是加大投入。", p9);
+        Assert.Contains("我局已将综合管廊建设纳入年度计划", p9);
+        Assert.Contains(d.U1.Name, p9);
+        Assert.DoesNotContain(StatsData.InternalComment, p9);
+        Assert.DoesNotContain("已签署", p9);
+        Assert.DoesNotContain("满意", p9); // ratings are not published
+        var (proposerPhone, cosigner) = await app.WithDbAsync(async db =>
+        {
+            var p = await db.Proposals.AsNoTracking().FirstAsync(x => x.Id == d.Ids["P9"]);
+            var phone = await db.Members.Where(m => m.Id == p.ProposerMemberId).Select(m => m.Phone).FirstAsync();
+            var co = await db.ProposalCoSigners.Where(c => c.ProposalId == p.Id).Select(c => c.Member!.Name).FirstAsync();
+            return (phone, co);
+        });
+        if (proposerPhone.Length > 0) Assert.DoesNotContain(proposerPhone, p9);
+        Assert.DoesNotContain(cosigner, p9);
+
+        // P10: U1's public reply shows, U2's non-public one does not.
+        var p10 = await anonymous.GetHtmlAsync($"/public/proposals/{d.Ids["P10"]}");
+        Assert.Contains("光伏产业扶持政策正在研究制定", p10);
+        Assert.DoesNotContain("无人机", p10);
+        Assert.DoesNotContain(d.U2.Name, p10);
+        // Re-handling is not published as such.
+        Assert.DoesNotContain("重新办理", await anonymous.GetHtmlAsync($"/public/proposals/{d.Ids["P12"]}"));
+    }
+
+    [Fact]
+    public async Task Search_finds_titles_bodies_and_public_replies_but_never_words_only_in_a_non_public_reply()
+    {
+        var d = await StatsData.SeedAsync(app, 2033);
+        var anonymous = app.CreatePageClient();
+        async Task<string> Search(string q) => await anonymous.GetHtmlAsync("/public/proposals?q=" + Uri.EscapeDataString(q));
+        string Link(string key) => $"href=\"/public/proposals/{d.Ids[key]}\"";
+
+        var pipes = await Search("综合管廊");
+        Assert.Contains(Link("P9"), pipes);
+        Assert.DoesNotContain(Link("P10"), pipes);
+        Assert.Contains(Link("P10"), await Search("光伏"));          // title and a public reply
+        Assert.Contains(Link("P9"), await Search("示范段"));        // only in P9's public reply
+        var secret = await Search("无人机巡检");                    // only in P10's non-public reply
+        Assert.DoesNotContain(Link("P10"), secret);
+        // The non-public word is in the stored search text: the check is what keeps it out.
+        Assert.Contains("无人机", await app.WithDbAsync(db => db.Proposals.Where(p => p.Id == d.Ids["P10"]).Select(p => p.SearchText).FirstAsync()));
+        Assert.DoesNotContain(Link("P5"), await Search("P5"));
+        Assert.Contains("没有找到", await Search("完全不存在的词语组合甲乙丙丁"));
+    }
+}
+
+public sealed class PublicProposalsSqliteTests(SqliteAppFactory app) : PublicProposalsTests(app), IClassFixture<SqliteAppFactory>;
+public sealed class PublicProposalsPostgresTests(PostgresAppFactory app) : PublicProposalsTests(app), IClassFixture<PostgresAppFactory>;
