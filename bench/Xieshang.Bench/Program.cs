@@ -11,6 +11,9 @@ using Xieshang.Bench;
 //                                                                  [--workers 1] [--warmup 5] [--duration 20] [--mixes province,city,county,xlsx] [--attempts 3]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- doors   [--members 1000] [--seconds 60] [--burst 0.3] [--rescans 0.1] [--desk 0.05] [--committee 520200] [--attempts 3]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- quality [--misses]   (similar-proposal P@5 on the labelled corpus; no database)
+//   dotnet run -c Release --project bench/Xieshang.Bench -- search  [--proposals 1000000] [--workers 4] [--warmup 5] [--duration 20] [--attempts 3]
+//                                                                  [--mixes list-city,search-city,search-city-status,search-national,search-national-two,search-county]
+//   dotnet run -c Release --project bench/Xieshang.Bench -- similar [--proposals 200000] [--queries 2000] [--top 10]   (in process, no database)
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
@@ -20,9 +23,9 @@ if (args.Length > 0 && args[0] == "quality")
     return 0;
 }
 
-if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance"))
+if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance" or "search" or "similar"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|quality [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|search|similar|quality [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
@@ -38,7 +41,21 @@ Console.WriteLine($"work folder: {workDir}");
 Console.WriteLine("WARNING: a Debug build; benchmark numbers need -c Release.");
 #endif
 
-if (args[0] == "import")
+if (args[0] == "similar")
+{
+    SearchBench.RunSimilar(new SimilarBenchOptions(IntOpt("--proposals", 200_000), IntOpt("--queries", 2000), IntOpt("--top", 10)));
+}
+else if (args[0] == "search")
+{
+    await SearchBench.RunAsync(new SearchBenchOptions(
+        Proposals: IntOpt("--proposals", 1_000_000),
+        Workers: IntOpt("--workers", 4),
+        WarmupSeconds: IntOpt("--warmup", 5),
+        DurationSeconds: IntOpt("--duration", 20),
+        Mixes: ListOpt("--mixes"),
+        Attempts: IntOpt("--attempts", 3)), workDir);
+}
+else if (args[0] == "import")
 {
     await ImportBench.RunAsync(new ImportOptions(
         Rows: IntOpt("--rows", 10_000),

@@ -176,7 +176,16 @@ public sealed class SimilarIndex
 
     private float Idf(int term) => MathF.Log(1 + (float)_docs.Count / Math.Max(1, _df[term]));
 
-    private static float TfWeight(byte tf) => 1 + MathF.Log(tf);
+    private static readonly float[] TfWeights = [.. Enumerable.Range(0, 256).Select(tf => tf == 0 ? 0f : 1 + MathF.Log(tf))];
+
+    private static float TfWeight(byte tf) => TfWeights[tf];
+
+    /// <summary>
+    /// A query word found in more than this share of the documents is left out of the dot product once two rarer words
+    /// were scored (its weight is small and its postings long: it would cost most of the query's time for almost
+    /// nothing). It still counts in the norms.
+    /// </summary>
+    public const float MaxQueryDfShare = 0.2f;
 
     /// <summary>After changes: compacts the postings when a quarter of the slots are dead and recomputes every norm.</summary>
     private void CommitLocked()
@@ -270,7 +279,10 @@ public sealed class SimilarIndex
         var qNorm2 = 0f;
         try
         {
-            foreach (var (term, tf) in terms)
+            var maxDf = Math.Max(50, (int)(_docs.Count * MaxQueryDfShare));
+            var scored = 0;
+            // Rarest words first, so that common ones are skipped only when at least two rarer ones were scored.
+            foreach (var (term, tf) in terms.OrderBy(x => _termIds.TryGetValue(x.Term, out var id) ? _df[id] : 0))
             {
                 float q;
                 if (!_termIds.TryGetValue(term, out var t) || _df[t] == 0)
@@ -283,6 +295,8 @@ public sealed class SimilarIndex
                 var idf = Idf(t);
                 q = TfWeight(tf) * idf;
                 qNorm2 += q * q;
+                if (_df[t] > maxDf && scored >= 2) continue;
+                scored++;
                 var qi = q * idf;
                 var p = _postings[t];
                 var slots = p.Slots;
