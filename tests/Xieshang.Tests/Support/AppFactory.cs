@@ -25,6 +25,9 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     /// <summary><c>Sqlite</c> or <c>PostgreSQL</c>.</summary>
     public abstract string Provider { get; }
+
+    /// <summary>Whether the demo's sessions and proposals are seeded (off: tests count from zero; the demo's own test turns it on).</summary>
+    protected virtual bool DemoProposals => false;
     protected abstract string ConnectionString { get; }
 
     /// <summary>The connection string the app under test uses (to start a second instance on the same database).</summary>
@@ -40,6 +43,7 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Bootstrap:Demo", "true");
         builder.UseSetting("Bootstrap:DemoPassword", DemoPassword);
+        builder.UseSetting("Bootstrap:DemoProposals", DemoProposals ? "true" : "false");
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Security:LoginRequestsPerMinute", LoginRequestsPerMinute.ToString());
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -18,9 +18,11 @@ public static class DemoSeeder
     public static readonly (string Code, int Members)[] Committees =
         [("520200", 240), ("520201", 120), ("520203", 90), ("520204", 150), ("520281", 64)];
 
-    public static async Task SeedAsync(AppDbContext db, UserManager<AppUser> users, string password, TimeProvider clock, ILogger logger, CancellationToken ct = default)
+    public static async Task SeedAsync(AppDbContext db, UserManager<AppUser> users, string password, TimeProvider clock, ILogger logger, CancellationToken ct = default,
+        bool proposals = true)
     {
         if (await users.FindByNameAsync("staff.520200") is not null) return;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var now = clock.GetUtcNow();
         var codes = Committees.Select(c => c.Code).ToArray();
         var committees = await db.Committees.Where(c => codes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, ct);
@@ -75,11 +77,12 @@ public static class DemoSeeder
         try
         {
             await DemoActivities.SeedAsync(db, clock, ct);
+            await DemoProposals.SeedAsync(db, users, password, proposals, clock, ct);
         }
         finally
         {
             db.SuppressAudit = false;
         }
-        logger.LogInformation("Demo committees, accounts and activities created");
+        logger.LogInformation("Demo committees, accounts, activities, handling units and proposals created in {Ms} ms", watch.ElapsedMilliseconds);
     }
 }

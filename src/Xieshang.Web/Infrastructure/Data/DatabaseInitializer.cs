@@ -19,6 +19,8 @@ public sealed class BootstrapOptions
     public string? DemoPassword { get; set; }
     /// <summary>Create the demo committees and accounts (default on in Development; <c>--demo</c> turns it on).</summary>
     public bool Demo { get; set; }
+    /// <summary>With the demo, also its plenary sessions and proposals (default on; the test host turns it off so counts start from zero).</summary>
+    public bool DemoProposals { get; set; } = true;
 }
 
 /// <summary>
@@ -68,7 +70,7 @@ public static class DatabaseInitializer
             {
                 if (string.IsNullOrWhiteSpace(options.DemoPassword))
                     throw new ConfigurationProblemException("The demo is on (Bootstrap:Demo or --demo) but Bootstrap:DemoPassword is not set.");
-                await DemoSeeder.SeedAsync(db, users, options.DemoPassword, clock, logger, ct);
+                await DemoSeeder.SeedAsync(db, users, options.DemoPassword, clock, logger, ct, options.DemoProposals);
             }
         }
         finally
