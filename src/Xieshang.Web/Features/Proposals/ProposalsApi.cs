@@ -103,7 +103,9 @@ public static class ProposalsApi
             CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
             var d = await ProposalQueries.DetailAsync(db, id, user, clock, ct);
-            var visible = d is not null && d.Files.Concat(d.Replies.SelectMany(r => r.Files)).Concat(d.History.SelectMany(h => h.Files)).Any(f => f.Id == fileId);
+            // Without sign-in: the proposal's own files and its public replies' files, never a file of a step on the timeline.
+            var visible = d is not null && d.Files.Concat(d.Replies.SelectMany(r => r.Files))
+                .Concat(user.IsAuthenticated ? d.History.SelectMany(h => h.Files) : []).Any(f => f.Id == fileId);
             if (!visible) return Problem(404, "未找到该附件，或您无权查看。");
             var f = await db.ProposalFiles.AsNoTracking().FirstAsync(x => x.Id == fileId, ct);
             return TypedResults.File(f.Content, string.IsNullOrEmpty(f.ContentType) ? "application/octet-stream" : f.ContentType, f.FileName);

@@ -88,6 +88,28 @@ public abstract class PublicProposalsTests(AppFactory app)
         Assert.DoesNotContain(Link("P5"), await Search("P5"));
         Assert.Contains("没有找到", await Search("完全不存在的词语组合甲乙丙丁"));
     }
+
+    [Fact]
+    public async Task Without_login_a_public_replys_file_downloads_but_a_file_of_an_internal_step_does_not()
+    {
+        var d = await StatsData.SeedAsync(app, 2034);
+        var (replyFile, stepFile) = await app.WithDbAsync(async db =>
+        {
+            var p9 = d.Ids["P9"];
+            var reply = await db.Replies.Where(r => r.ProposalId == p9 && r.IsPublic).Select(r => r.Id).FirstAsync();
+            var step = await db.ProposalEvents.Where(e => e.ProposalId == p9 && e.Action == "review").Select(e => e.Id).FirstAsync();
+            var onReply = new Xieshang.Web.Features.Proposals.ProposalFile { ProposalId = p9, ReplyId = reply, FileName = "答复函.pdf", ContentType = "application/pdf", Content = [1, 2, 3], Size = 3 };
+            var onStep = new Xieshang.Web.Features.Proposals.ProposalFile { ProposalId = p9, EventId = step, FileName = "内部审查意见.pdf", ContentType = "application/pdf", Content = [4, 5, 6], Size = 3 };
+            db.ProposalFiles.AddRange(onReply, onStep);
+            await db.SaveChangesAsync();
+            return (onReply.Id, onStep.Id);
+        });
+        var anonymous = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/proposals/{d.Ids["P9"]}/files/{replyFile}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync($"/api/proposals/{d.Ids["P9"]}/files/{stepFile}")).StatusCode);
+        // The office still gets it.
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync("staff.520200")).GetAsync($"/api/proposals/{d.Ids["P9"]}/files/{stepFile}")).StatusCode);
+    }
 }
 
 public sealed class PublicProposalsSqliteTests(SqliteAppFactory app) : PublicProposalsTests(app), IClassFixture<SqliteAppFactory>;
