@@ -221,7 +221,9 @@ public static class ProposalQueries
         var events = await db.ProposalEvents.AsNoTracking().Where(e => e.ProposalId == id).OrderBy(e => e.Id).ToListAsync(ct);
         var history = events.Where(e => full || (e.HandlingUnitId is null ? unitId is not null || e.Action is not ("reject" or "return" or "supervise") : e.HandlingUnitId == unitId))
             .Select(e => new HistoryDto(e.Id, e.Action, ProposalWorkflow.ActionName(e.Action), ProposalWorkflow.StateCode(e.FromStatus),
-                ProposalWorkflow.StateCode(e.ToStatus), e.ActorName, e.Actor, e.At, full || unitId is not null || e.HandlingUnitId is null ? e.Comment : "",
+                ProposalWorkflow.StateCode(e.ToStatus), e.ActorName, e.Actor, e.At,
+                // Comments are working notes: the office, the proposers and the units in hand read them; other members and the public see the steps only.
+                full || unitId is not null ? e.Comment : "",
                 files.Where(f => f.EventId == e.Id && f.ReplyId is null).Select(f => new FileDto(f.Id, f.FileName, f.Size)).ToList())).ToList();
 
         var supervisions = full || unitId is not null
@@ -249,7 +251,21 @@ public static class ProposalQueries
             mergedInto is null ? null : new ProposalLink(mergedInto.Id, mergedInto.Number, mergedInto.Title, ProposalWorkflow.StateCode(mergedInto.Status)), mergedFrom,
             p.AssignmentMode is { } mode ? ProposalRules.ModeCode(mode) : null, assignments, contacts, replies, visibleRatings, p.IsKey, p.KeyLeaderName,
             supervisions, p.ExcellentYear, files.Where(f => f.EventId is null && f.ReplyId is null).Select(f => new FileDto(f.Id, f.FileName, f.Size)).ToList(),
-            history, ProposalWorkflow.Graph.ActionsFor(p.Status, actors), p.Version, contact);
+            history, await AvailableActionsAsync(db, p, actors, unitId, ct), p.Version, contact);
+    }
+
+    /// <summary>
+    /// The actions the graph allows <paramref name="actors"/> now, less those the rules would refuse whatever is sent:
+    /// supervising a proposal that is not key, returning an assignment the unit has already started handling.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> AvailableActionsAsync(AppDbContext db, Proposal p, HashSet<string> actors, int? unitId, CancellationToken ct)
+    {
+        var actions = ProposalWorkflow.Graph.ActionsFor(p.Status, actors).ToList();
+        if (!p.IsKey) actions.Remove("supervise");
+        var mine = p.Assignments.Where(a => a.HandlingUnitId == unitId && a.Status == AssignmentStatus.Active).Select(a => a.Id).ToList();
+        if (actions.Contains("return-assignment") && await db.ContactLogs.AnyAsync(c => mine.Contains(c.AssignmentId), ct))
+            actions.Remove("return-assignment");
+        return actions;
     }
 
     private static RatingDto ToDto(Proposal p, Rating r) => new(r.Id, r.ReplyId, UnitCode(p, r.HandlingUnitId), ProposalRules.SatisfactionCode(r.Satisfaction),

@@ -390,7 +390,7 @@ public static class ProposalRules
         {
             db.ChangeTracker.Clear();
             var p = await db.Proposals.Include(x => x.CoSigners).Include(x => x.Assignments).ThenInclude(a => a.HandlingUnit)
-                .FirstOrDefaultAsync(x => x.Id == id, ct);
+                .AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
             if (p is null || !await ProposalAccess.CanSeeAsync(db, id, user, ct)) return NotFound;
             if (input.Version is { } v && v != p.Version) return Stale;
             var actors = await ProposalAccess.ActorsAsync(db, p, user, ct);
@@ -826,6 +826,7 @@ public static class ProposalRules
         if (due <= a.DueOn) return Bad("dueOn", $"新的期限须晚于原期限 {a.DueOn:yyyy-MM-dd}。");
         if (due > a.LatestDueOn) return Bad("dueOn", $"办理期限最长不超过交办之日起六个月（{a.LatestDueOn:yyyy-MM-dd}）。");
         c.Summary = $"{a.HandlingUnit!.Name}答复期限由 {a.DueOn:yyyy-MM-dd} 延长至 {due:yyyy-MM-dd}。{i.Comment}";
+        c.UnitId = a.HandlingUnitId;
         a.DueOn = due;
         a.RemindersSent = "";
         await NotifyUnitAsync(c, a.HandlingUnitId, "proposal.extended", $"办理期限延长：{p.Title}", c.Summary);
