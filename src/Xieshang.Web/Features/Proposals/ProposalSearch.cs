@@ -78,12 +78,13 @@ public static partial class ProposalSearch
         return Spaces().Replace(text, " ").Trim();
     }
 
-    /// <summary>True when the query's root entity type (EF Core) has the PostgreSQL search vector.</summary>
+    /// <summary>True when the query's EF Core model (PostgreSQL's) has the search vector; false for SQLite and for LINQ to objects.</summary>
     private static bool HasSearchVector(Expression e)
     {
         var finder = new RootFinder();
         finder.Visit(e);
-        return finder.Root?.EntityType.FindProperty(SearchVectorColumn) is not null;
+        // The model of any EF Core root (a query may start from another entity set) tells which provider it is for.
+        return finder.Root?.EntityType.Model.FindEntityType(typeof(Proposal))?.FindProperty(SearchVectorColumn) is not null;
     }
 
     private sealed class RootFinder : ExpressionVisitor
@@ -93,7 +94,7 @@ public static partial class ProposalSearch
         [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(node))]
         public override Expression? Visit(Expression? node)
         {
-            if (Root is null && node is EntityQueryRootExpression r && r.EntityType.ClrType == typeof(Proposal)) Root = r;
+            if (Root is null && node is EntityQueryRootExpression r) Root = r;
             return Root is null ? base.Visit(node) : node;
         }
 
