@@ -122,6 +122,7 @@ public sealed class Proposal
     /// <summary>Official number, e.g. <c>九届二次会议第0123号</c>; empty until filed.</summary>
     public string Number { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When it reached the proposals office (co-signing over, or resubmitted after revision); null before.</summary>
     public DateTimeOffset? SubmittedAt { get; set; }
     public DateTimeOffset? FiledAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
@@ -180,6 +181,8 @@ public sealed class Proposal
             b.HasIndex(x => new { x.CommitteeId, x.Term, x.Session, x.Sequence }).IsUnique();
             // Lists: scope prefix then newest first; by status; by proposer.
             b.HasIndex(x => new { x.CommitteePath, x.Status, x.Id });
+            // What the office sees (ProposalAccess.VisibleTo's staff branch), so its scoped lists count from the index alone.
+            b.HasIndex(x => new { x.CommitteePath, x.Id }, "IX_Proposals_Office").HasFilter("\"SubmittedAt\" IS NOT NULL OR \"ProposerMemberId\" IS NULL");
             b.HasIndex(x => new { x.Status, x.Id });
             b.HasIndex(x => x.ProposerMemberId);
             b.HasIndex(x => x.MergedIntoId);

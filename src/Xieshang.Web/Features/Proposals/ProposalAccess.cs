@@ -28,15 +28,14 @@ public static class ProposalAccess
         if (user.IsAdmin) return q;
         if ((user.IsStaff || user.IsLeader) && user.CommitteePath is { } p)
         {
-            var uid = user.UserId;
-            // A proposal withdrawn before it reached the office (as a draft or while co-signing) stays with its proposers.
-            return q.Where(x => (x.CommitteePath.StartsWith(p) && x.Status != ProposalStatus.Draft && x.Status != ProposalStatus.CoSigning
-                    && (x.Status != ProposalStatus.Withdrawn || db.ProposalEvents.Any(e => e.ProposalId == x.Id && e.ToStatus == ProposalStatus.Submitted)))
-                || x.CreatedByUserId == uid);
+            // Member proposals from the moment they reach the office (SubmittedAt: drafts, co-signing and proposals withdrawn
+            // before submission stay with their proposers); collective proposals, which the office itself enters, always.
+            // The filtered index IX_Proposals_Office holds exactly these rows, so scope counts read the index alone.
+            return q.Where(x => x.CommitteePath.StartsWith(p) && (x.SubmittedAt != null || x.ProposerMemberId == null));
         }
         if (user.IsMember && user.MemberId is { } mid && user.CommitteePath is { } own)
             return q.Where(x => x.ProposerMemberId == mid
-                || (x.Status != ProposalStatus.Draft && (x.Status != ProposalStatus.Withdrawn || x.SubmittedAt != null)
+                || (x.Status != ProposalStatus.Draft && (x.Status != ProposalStatus.Withdrawn || x.CoSignDeadline != null || x.SubmittedAt != null)
                     && db.ProposalCoSigners.Any(c => c.ProposalId == x.Id && c.MemberId == mid))
                 || (x.CommitteePath == own && FiledStates.Contains(x.Status)));
         if (user.IsHandlingUnit && user.HandlingUnitId is { } unit)

@@ -495,7 +495,6 @@ public static class ProposalRules
         // Re-validate the content as it stands (a draft may have been saved long ago) and refresh its session.
         var errors = await ApplyAsync(c.Db, p, new ProposalInput(p.Title, p.Body, KindCode(p.Kind), null), c.Clock, c.Ct);
         if (errors.Count > 0) return Bad(errors.First().Key, errors.First().Value[0]);
-        p.SubmittedAt = c.Now;
         if (c.From == S.Draft)
         {
             p.CoSignDeadline = c.Now.AddDays(c.Options.CoSignDays);
@@ -506,7 +505,11 @@ public static class ProposalRules
                     new("proposal.co-sign", $"联名邀请：{p.Title}", $"{p.ProposerName}委员邀请您联名提出提案《{p.Title}》，请于 {ChinaTime.InChina(p.CoSignDeadline.Value):yyyy-MM-dd HH:mm} 前签署或拒绝。",
                         Link(p)), c.Clock, c.Ct);
         }
-        if (p.Status == S.Submitted) await NotifyOfficeAsync(c, "proposal.submitted", $"新提案待审查：{p.Title}", $"{p.ProposerName}提交了提案《{p.Title}》。");
+        if (p.Status == S.Submitted)
+        {
+            p.SubmittedAt = c.Now;
+            await NotifyOfficeAsync(c, "proposal.submitted", $"新提案待审查：{p.Title}", $"{p.ProposerName}提交了提案《{p.Title}》。");
+        }
         return null;
     }
 
@@ -524,6 +527,7 @@ public static class ProposalRules
     private static async Task CompleteCoSigningAsync(AppDbContext db, Proposal p, TimeProvider clock, CancellationToken ct, Action<string> follow)
     {
         follow(ProposalWorkflow.CoSigningDone);
+        p.SubmittedAt = clock.GetUtcNow();
         var signed = p.CoSigners.Count(x => x.Status == CoSignStatus.Signed);
         if (p.ProposerMemberId is { } pm)
             await Notifier.ToMembersAsync(db, [pm], new("proposal.co-signed", $"联名结束：{p.Title}",

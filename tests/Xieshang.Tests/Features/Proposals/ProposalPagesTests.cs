@@ -55,7 +55,7 @@ public abstract partial class ProposalPagesTests(AppFactory app)
         {
             CommitteeId = c.Id, CommitteePath = c.Path, Status = status, Kind = ProposalKind.BetweenSession, ProposerType = ProposerType.Member,
             ProposerMemberId = m.Id, ProposerName = m.Name, SectorId = m.SectorId, Title = title, Body = "现状：……<br>建议：……",
-            Term = 9, Session = 2, Year = now.Year, CreatedAt = now, SubmittedAt = status == ProposalStatus.Draft ? null : now, UpdatedAt = now,
+            Term = 9, Session = 2, Year = now.Year, CreatedAt = now, SubmittedAt = status is ProposalStatus.Draft or ProposalStatus.CoSigning ? null : now, UpdatedAt = now,
             CreatedByUserId = await db.Users.Where(u => u.UserName == "member.520200").Select(u => u.Id).FirstAsync(),
             SearchText = ProposalSearch.BuildSearchText(title, "现状：……<br>建议：……", []),
         };

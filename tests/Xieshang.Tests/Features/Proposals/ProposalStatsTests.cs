@@ -68,7 +68,7 @@ public sealed record StatsData(int Year, TestUnit U1, TestUnit U2, TestUnit D1, 
                     CommitteeId = c.Id, CommitteePath = c.Path, Status = status, Kind = ProposalKind.Plenary, ProposerType = ProposerType.Member,
                     ProposerMemberId = m.Id, ProposerName = m.Name, SectorId = m.SectorId, Title = title, Body = body,
                     Term = term, Session = 1, Year = year, CreatedAt = at, UpdatedAt = at,
-                    SubmittedAt = status is ProposalStatus.Draft ? null : at, FiledAt = filed ? at.AddDays(3) : null,
+                    SubmittedAt = status is ProposalStatus.Draft or ProposalStatus.CoSigning ? null : at, FiledAt = filed ? at.AddDays(3) : null,
                     Sequence = filed ? ++seq : null, Number = filed ? ProposalRules.FormatNumber(term, 1, seq) : "",
                     SearchText = ProposalSearch.BuildSearchText(title, body, []),
                 };

@@ -116,6 +116,7 @@ public abstract class SimilarApiTests(AppFactory app)
                 ProposerType = memberId is null ? ProposerType.Party : ProposerType.Member, ProposerMemberId = memberId, ProposerName = "提案人",
                 Title = title, Body = body, SearchText = ProposalSearch.BuildSearchText(title, body, []),
                 Term = 9, Session = 2, Year = 2026, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+                SubmittedAt = status is ProposalStatus.Draft or ProposalStatus.CoSigning ? null : DateTimeOffset.UtcNow,
             };
             db.Proposals.Add(p);
             await db.SaveChangesAsync();

@@ -1668,6 +1668,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("CommitteeId", "Term", "Session", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "CommitteePath", "Id" }, "IX_Proposals_Office")
+                        .HasFilter("\"SubmittedAt\" IS NOT NULL OR \"ProposerMemberId\" IS NULL");
+
                     b.ToTable("Proposals");
                 });
 
@@ -2669,11 +2672,13 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
 
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.ProposalEvent", b =>
                 {
-                    b.HasOne("Xieshang.Web.Features.Proposals.Proposal", null)
+                    b.HasOne("Xieshang.Web.Features.Proposals.Proposal", "Proposal")
                         .WithMany()
                         .HasForeignKey("ProposalId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Proposal");
                 });
 
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.ProposalFile", b =>

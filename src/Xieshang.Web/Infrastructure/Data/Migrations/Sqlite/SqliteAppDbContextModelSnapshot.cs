@@ -1582,6 +1582,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CommitteeId", "Term", "Session", "Sequence")
                         .IsUnique();
 
+                    b.HasIndex(new[] { "CommitteePath", "Id" }, "IX_Proposals_Office")
+                        .HasFilter("\"SubmittedAt\" IS NOT NULL OR \"ProposerMemberId\" IS NULL");
+
                     b.ToTable("Proposals");
                 });
 
@@ -2563,11 +2566,13 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.ProposalEvent", b =>
                 {
-                    b.HasOne("Xieshang.Web.Features.Proposals.Proposal", null)
+                    b.HasOne("Xieshang.Web.Features.Proposals.Proposal", "Proposal")
                         .WithMany()
                         .HasForeignKey("ProposalId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("Proposal");
                 });
 
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.ProposalFile", b =>

@@ -763,6 +763,12 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 column: "MergedIntoId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Proposals_Office",
+                table: "Proposals",
+                columns: new[] { "CommitteePath", "Id" },
+                filter: "\"SubmittedAt\" IS NOT NULL OR \"ProposerMemberId\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Proposals_ProposerMemberId",
                 table: "Proposals",
                 column: "ProposerMemberId");
