@@ -39,6 +39,13 @@ public static class ProposalDisplay
     private static readonly ProposalStatus[] InHand = [ProposalStatus.Assigned, ProposalStatus.Handling, ProposalStatus.Rehandling];
     private static readonly ProposalStatus[] Answered = [ProposalStatus.Replied, ProposalStatus.Rated, ProposalStatus.Closed];
 
+    /// <summary>
+    /// The states a handling unit can ever see a proposal in (from its assignment on); its list offers no other state
+    /// in the status filter.
+    /// </summary>
+    public static readonly ProposalStatus[] UnitStates =
+        [ProposalStatus.Assigned, ProposalStatus.Handling, ProposalStatus.Replied, ProposalStatus.Rated, ProposalStatus.Rehandling, ProposalStatus.Closed];
+
     /// <summary>Tabs of a member: 我的提案 (their own and those they co-sign), 本会已立案.</summary>
     public static readonly IReadOnlyList<Tab> MemberTabs =
     [
@@ -61,7 +68,7 @@ public static class ProposalDisplay
     [
         new("todo", "Tab.todo", InHand),
         new("answered", "Tab.answered", Answered),
-        new("overdue", "Tab.overdue", null, Overdue: true),
+        new("overdue", "Tab.overdue", UnitStates, Overdue: true),
     ];
 
     /// <summary>A China date typed in a <c>date</c> input (<c>yyyy-MM-dd</c>): (null, true) when blank, (null, false) when unreadable.</summary>

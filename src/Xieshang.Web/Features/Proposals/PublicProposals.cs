@@ -7,8 +7,15 @@ namespace Xieshang.Web.Features.Proposals;
 public sealed record PublicProposalItem(int Id, string Number, string Title, string CommitteeName, string ProposerName, string StatusName,
     DateTimeOffset? FiledAt, string Excerpt, int PublicReplies);
 
-/// <summary>A public reply: unit name, class, date, sanitised HTML text.</summary>
-public sealed record PublicReply(string UnitName, string ClassName, DateTimeOffset RepliedAt, string Text, int Round);
+/// <summary>An attachment of a public reply, served without sign-in by <c>GET /api/proposals/{id}/files/{fileId}</c>.</summary>
+public sealed record PublicFile(int Id, string FileName, long Size);
+
+/// <summary>
+/// A public reply: unit name, class, date, sanitised HTML text, its round (1: the first reply, 2: the reply after
+/// re-handling), its attachments, and whether the same unit published a later round (so this one is not its final word).
+/// </summary>
+public sealed record PublicReply(string UnitName, string ClassName, DateTimeOffset RepliedAt, string Text, int Round,
+    IReadOnlyList<PublicFile> Files, bool Superseded);
 
 /// <summary>A filed proposal as the public sees it: title, number, committee, proposer name, kind, body and public replies only.</summary>
 public sealed record PublicProposalDetail(int Id, string Number, string Title, string CommitteeName, string ProposerName, string KindName, string StatusName,
@@ -82,8 +89,14 @@ public static class PublicProposals
             .FirstOrDefaultAsync(ct);
         if (p is null) return null;
         var replies = await db.Replies.AsNoTracking().Where(r => r.ProposalId == id && r.IsPublic).OrderBy(r => r.Round).ThenBy(r => r.Id)
-            .Select(r => new { Unit = r.HandlingUnit!.Name, r.Class, r.RepliedAt, r.Text, r.Round }).ToListAsync(ct);
+            .Select(r => new { r.Id, r.HandlingUnitId, Unit = r.HandlingUnit!.Name, r.Class, r.RepliedAt, r.Text, r.Round }).ToListAsync(ct);
+        var replyIds = replies.Select(r => r.Id).ToList();
+        // Only the files of the public replies listed here (the file endpoint serves exactly these without sign-in).
+        var files = (await db.ProposalFiles.AsNoTracking().Where(f => f.ProposalId == id && f.ReplyId != null && replyIds.Contains(f.ReplyId.Value))
+                .OrderBy(f => f.Id).Select(f => new { f.Id, ReplyId = f.ReplyId!.Value, f.FileName, f.Size }).ToListAsync(ct))
+            .ToLookup(f => f.ReplyId, f => new PublicFile(f.Id, f.FileName, f.Size));
         return new PublicProposalDetail(p.Id, p.Number, p.Title, p.CommitteeName, p.ProposerName, ProposalRules.KindName(p.Kind), StatusName(p.Status),
-            p.FiledAt, p.Body, replies.Select(r => new PublicReply(r.Unit, ProposalRules.ClassName(r.Class), r.RepliedAt, r.Text, r.Round)).ToList());
+            p.FiledAt, p.Body, replies.Select(r => new PublicReply(r.Unit, ProposalRules.ClassName(r.Class), r.RepliedAt, r.Text, r.Round,
+                files[r.Id].ToList(), replies.Any(o => o.HandlingUnitId == r.HandlingUnitId && o.Round > r.Round))).ToList());
     }
 }

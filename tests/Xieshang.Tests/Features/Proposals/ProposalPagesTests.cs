@@ -120,6 +120,40 @@ public abstract partial class ProposalPagesTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Forbidden, (await district.GetAsync("/proposals?committee=520200")).StatusCode);
     }
 
+    /// <summary>The state codes offered by the list's status filter.</summary>
+    private static List<string> StatusFilterOptions(string html)
+    {
+        var start = html.IndexOf("<select id=\"status\"", StringComparison.Ordinal);
+        Assert.True(start >= 0, "no status filter on the page");
+        var select = html[start..html.IndexOf("</select>", start, StringComparison.Ordinal)];
+        return Regex.Matches(select, "<option value=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+    }
+
+    [Fact]
+    public async Task A_unit_is_offered_only_the_states_it_can_see_in_the_status_filter()
+    {
+        var unit = await TestProposals.UnitAsync(app, "520200");
+        var client = await app.SignedInPageClientAsync(unit.UserName);
+        string[] unitStates = ["assigned", "handling", "replied", "rated", "rehandling", "closed"];
+        foreach (var tab in new[] { "todo", "answered", "overdue" })
+        {
+            var options = StatusFilterOptions(await client.GetHtmlAsync($"/proposals?tab={tab}"));
+            Assert.NotEmpty(options);
+            Assert.All(options, o => Assert.Contains(o, unitStates));
+        }
+        var overdue = StatusFilterOptions(await client.GetHtmlAsync("/proposals?tab=overdue"));
+        Assert.Equal(unitStates.Order(), overdue.Order());
+        foreach (var hidden in new[] { "联名中", "已提交", "审查中", "不予立案", "已并案", "退回修改", "已撤案", "草稿" })
+            Assert.DoesNotContain($">{hidden}</option>", await client.GetHtmlAsync("/proposals?tab=overdue"));
+        // A state it cannot see in the query string is ignored like any unreadable value (no filter, the page answers).
+        Assert.DoesNotContain("<option value=\"submitted\" selected", await client.GetHtmlAsync("/proposals?tab=overdue&status=submitted"));
+
+        // The office's 全部 tab still offers every state but drafts.
+        var all = StatusFilterOptions(await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync("/proposals?tab=all"));
+        Assert.Contains("submitted", all);
+        Assert.Contains("withdrawn", all);
+    }
+
     [Fact]
     public async Task A_member_writes_a_draft_with_a_co_signer_on_the_form_after_a_validation_error()
     {
@@ -183,14 +217,24 @@ public abstract partial class ProposalPagesTests(AppFactory app)
         Assert.Contains("录入集体提案", staffForm);
         Assert.Contains("name=\"proposerName\"", staffForm);
 
-        // Another member of the committee may not edit (nor see) the draft; an unknown id is 404.
+        // Another member of the committee may not edit (nor see) the draft: 404 like an unknown id, so the page does
+        // not confirm the draft exists (the API answers the same).
         var (_, coUser, _) = await SetUpAsync();
         var colleague = await app.SignedInPageClientAsync(coUser);
-        Assert.Equal(HttpStatusCode.Forbidden, (await colleague.GetAsync($"/proposals/{draft}/edit")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await colleague.GetAsync($"/proposals/{draft}")).StatusCode);
+        var hiddenEdit = await colleague.GetAsync($"/proposals/{draft}/edit");
+        Assert.Equal(HttpStatusCode.NotFound, hiddenEdit.StatusCode);
+        Assert.DoesNotContain("关于页面权限测试的建议", await hiddenEdit.HtmlAsync());
+        var hidden = await colleague.GetAsync($"/proposals/{draft}");
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.DoesNotContain("关于页面权限测试的建议", await hidden.HtmlAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await colleague.GetAsync("/proposals/999999")).StatusCode);
-        // Staff see no drafts.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520200")).GetAsync($"/proposals/{draft}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await colleague.GetAsync("/proposals/999999/edit")).StatusCode);
+        // Staff see no drafts: 404 too. Staff who see a submitted proposal may still not edit it: 403 (it is no secret).
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/proposals/{draft}")).StatusCode);
+        var submitted = await ProposalAsync(ProposalStatus.Submitted, "关于页面权限测试的第二条建议");
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/proposals/{submitted}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await staff.GetAsync($"/proposals/{submitted}/edit")).StatusCode);
     }
 
     [Fact]
@@ -253,8 +297,8 @@ public abstract partial class ProposalPagesTests(AppFactory app)
         Assert.Contains("您已同意联名。", await co.GetHtmlAsync(sign.Target()));
         Assert.Equal(ProposalStatus.Submitted, await app.WithDbAsync(db => db.Proposals.Where(p => p.Id == id).Select(p => p.Status).FirstAsync()));
 
-        // Staff of another district: 403 page; staff of the committee see 立案 and the other review actions.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync($"/proposals/{id}")).StatusCode);
+        // Staff of another district: 404 (as for an unknown id); staff of the committee see 立案 and the other review actions.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync($"/proposals/{id}")).StatusCode);
         var staff = await app.SignedInPageClientAsync("staff.520200");
         var review = await staff.GetHtmlAsync($"/proposals/{id}");
         foreach (var action in new[] { "act-file", "act-reject", "act-merge", "act-return" }) Assert.Contains(action, review);
@@ -295,8 +339,8 @@ public abstract partial class ProposalPagesTests(AppFactory app)
         Assert.Contains("act-contact", page);
         Assert.Contains("act-return-assignment", page);
         Assert.DoesNotContain("act-file", page);
-        // A unit without an assignment does not see it.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync(other.UserName)).GetAsync($"/proposals/{p.ProposalId}")).StatusCode);
+        // A unit without an assignment does not see it: 404.
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignedInPageClientAsync(other.UserName)).GetAsync($"/proposals/{p.ProposalId}")).StatusCode);
 
         var version = await app.WithDbAsync(db => db.Proposals.Where(x => x.Id == p.ProposalId).Select(x => x.Version).FirstAsync());
         var bad = await client.PostAsync($"/proposals/{p.ProposalId}", Form(page, "act-contact", ("version", version.ToString()), ("method", "phone"), ("on", "2026-13-45"), ("summary", "x")));

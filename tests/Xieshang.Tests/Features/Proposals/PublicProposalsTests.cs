@@ -110,6 +110,75 @@ public abstract class PublicProposalsTests(AppFactory app)
         // The office still gets it.
         Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync("staff.520200")).GetAsync($"/api/proposals/{d.Ids["P9"]}/files/{stepFile}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Public_replies_list_their_files_and_say_which_round_they_are()
+    {
+        var d = await StatsData.SeedAsync(app, 2035);
+        var p12 = d.Ids["P12"];
+        // P12 is handled again by U1 after a dissatisfied rating; here its first reply is public, U1 replies a second
+        // time, publicly, and each reply carries a file.
+        var (first, second) = await app.WithDbAsync(async db =>
+        {
+            var r1 = await db.Replies.Where(r => r.ProposalId == p12).OrderBy(r => r.Id).FirstAsync();
+            r1.IsPublic = true;
+            (await db.Proposals.FirstAsync(p => p.Id == p12)).Status = Xieshang.Web.Features.Proposals.ProposalStatus.Replied;
+            var r2 = new Xieshang.Web.Features.Proposals.Reply
+            {
+                ProposalId = p12, AssignmentId = r1.AssignmentId, HandlingUnitId = r1.HandlingUnitId, Class = r1.Class, IsPublic = true, Round = 2,
+                Text = "经重新办理，P12第二次答复：已落实专项资金。", RepliedAt = r1.RepliedAt.AddDays(40), OnTime = true,
+            };
+            db.Replies.Add(r2);
+            await db.SaveChangesAsync();
+            var f1 = new Xieshang.Web.Features.Proposals.ProposalFile { ProposalId = p12, ReplyId = r1.Id, FileName = "第一次答复函.pdf", ContentType = "application/pdf", Content = [1, 2, 3], Size = 3 };
+            var f2 = new Xieshang.Web.Features.Proposals.ProposalFile { ProposalId = p12, ReplyId = r2.Id, FileName = "重新办理答复函.pdf", ContentType = "application/pdf", Content = [4, 5, 6, 7], Size = 4 };
+            db.ProposalFiles.AddRange(f1, f2);
+            await db.SaveChangesAsync();
+            return (f1.Id, f2.Id);
+        });
+
+        var anonymous = app.CreatePageClient();
+        var page = await anonymous.GetHtmlAsync($"/public/proposals/{p12}");
+        Assert.Contains("第一次答复", page);
+        Assert.Contains("重新办理后的答复", page);
+        Assert.Contains("以重新办理后的答复为准", page);
+        Assert.True(page.IndexOf("第一次答复函.pdf", StringComparison.Ordinal) < page.IndexOf("重新办理答复函.pdf", StringComparison.Ordinal));
+        foreach (var (file, bytes) in new[] { (first, 3), (second, 4) })
+        {
+            Assert.Contains($"href=\"/api/proposals/{p12}/files/{file}\"", page);
+            var res = await app.CreateClient().GetAsync($"/api/proposals/{p12}/files/{file}");
+            Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+            Assert.Equal(bytes, (await res.Content.ReadAsByteArrayAsync()).Length);
+        }
+
+        // One round only: no round label, no note.
+        var p9 = await anonymous.GetHtmlAsync($"/public/proposals/{d.Ids["P9"]}");
+        Assert.DoesNotContain("第一次答复", p9);
+        Assert.DoesNotContain("public-reply-superseded", p9);
+    }
+
+    [Fact]
+    public async Task The_public_pages_offer_sign_in_and_a_page_past_the_end_says_so()
+    {
+        await StatsData.SeedAsync(app, 2036);
+        var anonymous = app.CreatePageClient();
+        var list = await anonymous.GetHtmlAsync("/public/proposals");
+        Assert.Contains("href=\"/account/login\"", list);
+        var first = System.Text.RegularExpressions.Regex.Match(list, "href=\"/public/proposals/(\\d+)\"").Groups[1].Value;
+        Assert.Contains("href=\"/account/login\"", await anonymous.GetHtmlAsync($"/public/proposals/{first}"));
+
+        var beyond = await anonymous.GetHtmlAsync("/public/proposals?page=9999");
+        Assert.Matches(@"没有第 9999 页，共 [1-9]\d* 页", beyond);
+        Assert.Contains("href=\"/public/proposals?q=&page=1\"", beyond);
+        Assert.DoesNotContain("暂无公开的提案", beyond);
+        // Past the end of a search's hits too; a search without hits still says nothing was found.
+        Assert.Matches(@"没有第 50 页，共 [1-9]\d* 页", await anonymous.GetHtmlAsync("/public/proposals?q=2036&page=50"));
+        Assert.Contains("没有找到", await anonymous.GetHtmlAsync("/public/proposals?q=" + Uri.EscapeDataString("完全不存在的词语组合甲乙丙丁") + "&page=3"));
+
+        // Signed in, the page offers no 登录 link.
+        var member = await app.SignedInPageClientAsync("member.520200");
+        Assert.DoesNotContain("public-sign-in", await member.GetHtmlAsync("/public/proposals"));
+    }
 }
 
 public sealed class PublicProposalsSqliteTests(SqliteAppFactory app) : PublicProposalsTests(app), IClassFixture<SqliteAppFactory>;
