@@ -96,20 +96,29 @@ public abstract class InboxPageTests(AppFactory app, string pickupFolder)
     }
 
     [Fact]
-    public async Task Staff_are_told_that_mail_goes_to_the_pickup_folder_administrators_also_see_where()
+    public async Task Staff_are_told_that_mail_is_not_sent_only_administrators_see_the_folder_and_the_setting()
     {
         var staff = await app.SignedInPageClientAsync("staff.520201");
         var html = await staff.GetHtmlAsync("/inbox");
-        Assert.Contains($"邮件未配置 SMTP，已写入投递目录 {pickupFolder}", html);
+        Assert.Contains("电子邮件尚未真正发出", html);
+        Assert.Contains("收存在服务器上的一个文件夹里", html);
+        // No server path, no setting name for staff.
+        Assert.DoesNotContain(pickupFolder, html);
+        Assert.DoesNotContain("Smtp:Host", html);
         Assert.DoesNotContain("服务器上的完整路径", html);
-        var admin = await app.SignedInPageClientAsync("admin");
-        Assert.Contains($"服务器上的完整路径：{pickupFolder}", await admin.GetHtmlAsync("/inbox"));
+        Assert.DoesNotContain("投递目录", html);
+        var admin = await (await app.SignedInPageClientAsync("admin")).GetHtmlAsync("/inbox");
+        Assert.Contains($"邮件未配置 SMTP，已写入投递目录 {pickupFolder}", admin);
+        Assert.Contains($"服务器上的完整路径：{pickupFolder}", admin);
+        Assert.Contains("Smtp:Host", admin);
         var leader = await app.SignedInPageClientAsync("leader.520200");
+        Assert.DoesNotContain("电子邮件尚未真正发出", await leader.GetHtmlAsync("/inbox"));
         Assert.DoesNotContain("邮件未配置 SMTP", await leader.GetHtmlAsync("/inbox"));
 
         // The English UI says the same.
         var en = await staff.GetHtmlAsync("/inbox?culture=en");
-        Assert.Contains($"SMTP is not configured: e-mail is written to the pickup folder {pickupFolder}", en);
+        Assert.Contains("E-mail is not being sent yet", en);
+        Assert.DoesNotContain(pickupFolder, en);
     }
 
     private static FormUrlEncodedContent Form(string token, string returnUrl) =>

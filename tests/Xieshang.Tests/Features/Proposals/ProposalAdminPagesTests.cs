@@ -40,6 +40,10 @@ public abstract class ProposalAdminPagesTests(AppFactory app)
         Assert.Contains("data-echarts=", html);
         Assert.Contains("<div class=\"stat-value\">11</div>", html);
         Assert.Contains("54.5%", html); // filing rate 6/11
+        // Reply classes carry the one name the rest of the platform uses (ProposalRules.ClassName), not a shorter variant.
+        foreach (var c in new[] { ReplyClass.A, ReplyClass.B, ReplyClass.C }) Assert.Contains(ProposalRules.ClassName(c), html);
+        Assert.Contains("C类（因条件限制留作参考）", html);
+        Assert.DoesNotContain("C类（留作参考）", html);
         Assert.Contains(d.U1.Name, html);
         Assert.Contains("/api/proposals/compilation.docx?committee=520200&year=2015", html);
         Assert.Contains("/proposals/units?committee=520200", html);
