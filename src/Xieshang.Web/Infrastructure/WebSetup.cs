@@ -49,6 +49,22 @@ public static class WebSetup
                 >= 500 => "服务器处理请求时出错，请稍后再试；如问题持续，请联系系统管理员。",
                 _ => null,
             };
+            // Titles in the users' language too (the framework's defaults are English reason phrases).
+            ctx.ProblemDetails.Title = ctx.ProblemDetails.Status switch
+            {
+                400 => "请求有误",
+                401 => "未登录",
+                403 => "无权操作",
+                404 => "未找到",
+                405 => "不支持的请求方法",
+                409 => "当前不能这样操作",
+                413 => "请求内容过大",
+                414 => "请求地址过长",
+                415 => "不支持的内容类型",
+                429 => "请求过于频繁",
+                >= 500 => "服务器错误",
+                _ => ctx.ProblemDetails.Title,
+            };
             ctx.ProblemDetails.Extensions.Remove("exception");
         });
         // Binding failures become a plain 400 (then a problem body), never an exception page with request headers.
@@ -94,6 +110,18 @@ public static class WebSetup
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();
+        // A page form whose antiforgery token is missing or stale (an old tab, a session ended elsewhere, an oversized post):
+        // the friendly explanation, not the framework's English developer message.
+        app.Use(async (ctx, next) =>
+        {
+            if (!IsApi(ctx) && HttpMethods.IsPost(ctx.Request.Method)
+                && ctx.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+            {
+                ctx.Response.Redirect("/status/400");
+                return;
+            }
+            await next();
+        });
         app.UseCookieApiAntiforgery();
         app.MapStaticAssets();
         app.MapOpenApi();
@@ -135,7 +163,7 @@ public static class WebSetup
         await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = ctx,
-            ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "Server error" },
+            ProblemDetails = { Status = StatusCodes.Status500InternalServerError, Title = "服务器错误" },
         });
     }
 }

@@ -43,7 +43,7 @@ public abstract class OperationsTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
         Assert.Equal("/status/400", res.Headers.Location?.OriginalString);
         var page = await client.GetAsync("/status/400");
-        Assert.Contains("出错了", await page.Content.ReadAsStringAsync());
+        Assert.Contains("表单未能提交", await page.Content.ReadAsStringAsync());
     }
 
     [Fact]

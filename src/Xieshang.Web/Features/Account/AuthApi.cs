@@ -28,8 +28,8 @@ public static class AuthApi
             return status switch
             {
                 LoginStatus.Succeeded => TypedResults.SignIn(principal!, authenticationScheme: IdentityConstants.BearerScheme),
-                LoginStatus.LockedOut => TypedResults.Problem("账号因多次登录失败已被暂时锁定，请稍后再试。", statusCode: StatusCodes.Status423Locked, title: "Locked"),
-                _ => TypedResults.Problem("用户名或密码错误。", statusCode: StatusCodes.Status401Unauthorized, title: "Invalid credentials"),
+                LoginStatus.LockedOut => TypedResults.Problem("账号因多次登录失败已被暂时锁定，请稍后再试。", statusCode: StatusCodes.Status423Locked, title: "账号已锁定"),
+                _ => TypedResults.Problem("用户名或密码错误。", statusCode: StatusCodes.Status401Unauthorized, title: "登录失败"),
             };
         }).RequireRateLimiting(AuthSetup.LoginRateLimit).AllowAnonymous().DisableAntiforgery();
 

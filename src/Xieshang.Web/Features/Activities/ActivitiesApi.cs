@@ -163,7 +163,7 @@ public static class ActivitiesApi
             if (!await db.Activities.AnyAsync(a => a.Id == id, ct)) return TypedResults.NotFound();
             if (!await ActivityAccess.CanManageAsync(db, user, id, ct)) return TypedResults.Forbid();
             var (material, error) = await ReadMaterialAsync(id, file, user, clock, ct);
-            if (error is not null) return TypedResults.Problem(statusCode: 400, title: "Bad request", detail: error);
+            if (error is not null) return TypedResults.Problem(statusCode: 400, title: "请求有误", detail: error);
             db.ActivityMaterials.Add(material!);
             await db.SaveChangesAsync(ct);
             return TypedResults.Created($"/api/activities/{id}/materials/{material!.Id}", new MaterialDto(material.Id, material.FileName, material.Size));
@@ -191,14 +191,14 @@ public static class ActivitiesApi
     /// <summary><c>{"id"}</c>.</summary>
     public sealed record IdResult(int Id);
 
-    private static BadRequest<ProblemDetails> Bad(string detail) => TypedResults.BadRequest(new ProblemDetails { Title = "Bad request", Detail = detail, Status = 400 });
-    private static Conflict<ProblemDetails> Conflict(string detail) => TypedResults.Conflict(new ProblemDetails { Title = "Conflict", Detail = detail, Status = 409 });
+    private static BadRequest<ProblemDetails> Bad(string detail) => TypedResults.BadRequest(new ProblemDetails { Title = "请求有误", Detail = detail, Status = 400 });
+    private static Conflict<ProblemDetails> Conflict(string detail) => TypedResults.Conflict(new ProblemDetails { Title = "当前不能这样操作", Detail = detail, Status = 409 });
 
     /// <summary>Translates a rule result: null → 204; otherwise a problem with the rule's status and Chinese message.</summary>
     public static Results<NoContent, NotFound, ForbidHttpResult, ProblemHttpResult> Result(ActivityError? e) => e switch
     {
         null => TypedResults.NoContent(),
-        { Status: 403 } => TypedResults.Problem(statusCode: 403, title: "Forbidden", detail: e.Message),
+        { Status: 403 } => TypedResults.Problem(statusCode: 403, title: "无权操作", detail: e.Message),
         _ => TypedResults.Problem(statusCode: e.Status, title: e.Status switch { 404 => "Not found", 409 => "Conflict", _ => "Bad request" }, detail: e.Message,
             extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null),
     };

@@ -70,13 +70,13 @@ public static class CalendarEndpoints
     public static string BaseUri(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/";
 
     private static ProblemHttpResult NoMember() => TypedResults.Problem(
-        "只有委员本人的账号可以订阅个人活动日历：当前账号没有关联委员档案。", statusCode: StatusCodes.Status400BadRequest, title: "No member");
+        "只有委员本人的账号可以订阅个人活动日历：当前账号没有关联委员档案。", statusCode: StatusCodes.Status400BadRequest, title: "没有委员档案");
 
     private static async Task<ProblemHttpResult?> MemberOrProblemAsync(AppDbContext db, CurrentUser user, CancellationToken ct)
     {
         if (user.MemberId is not { } mid) return NoMember();
         if (!await db.Members.AnyAsync(m => m.Id == mid && m.IsActive, ct))
-            return TypedResults.Problem("委员档案已停用，不能订阅活动日历。", statusCode: StatusCodes.Status400BadRequest, title: "Member inactive");
+            return TypedResults.Problem("委员档案已停用，不能订阅活动日历。", statusCode: StatusCodes.Status400BadRequest, title: "委员档案已停用");
         return null;
     }
 }

@@ -92,5 +92,5 @@ public static class CommitteesApi
 
     /// <summary>404 with a problem body naming the unknown committee code.</summary>
     public static NotFound<ProblemDetails> NotFound(string code) =>
-        TypedResults.NotFound(new ProblemDetails { Title = "Not found", Detail = $"未找到代码为“{code}”的政协组织。", Status = 404 });
+        TypedResults.NotFound(new ProblemDetails { Title = "未找到", Detail = $"未找到代码为“{code}”的政协组织。", Status = 404 });
 }

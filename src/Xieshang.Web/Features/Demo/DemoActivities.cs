@@ -25,7 +25,7 @@ public static class DemoActivities
         await HeldAsync(db, committees["520201"], ActivityType.Training, "钟山区政协委员履职能力培训", At(-10, 14), 2, "钟山区政协会议中心", clock, ct);
 
         // Coming: published, invitees notified.
-        await ComingAsync(db, committees["520200"], ActivityType.Plenary, "六盘水市政协九届五次会议", At(24, 9), 8, "六盘水市会议中心", clock, ct);
+        await ComingAsync(db, committees["520200"], ActivityType.Plenary, "六盘水市政协十届一次会议", At(24, 9), 8, "六盘水市会议中心", clock, ct);
         await ComingAsync(db, committees["520201"], ActivityType.Consultation, "“有事好商量”社区协商：老旧小区加装电梯", At(5, 15), 2, "荷城街道社区服务中心", clock, ct);
     }
 

@@ -10,7 +10,9 @@ namespace Xieshang.Web.Features.Demo;
 /// <summary>
 /// The demo's proposal work (issue 4): the five handling units of the 六盘水 city government with one account each
 /// (<c>unit.520200.edu</c>, <c>.health</c>, <c>.transport</c>, <c>.agri</c>, <c>.env</c>), the plenary sessions of 六盘水
-/// and its counties (九届一次 to 五次, the fifth being the demo's coming plenary), and the hand-written corpus
+/// and its counties (九届一次 to 五次 in the January of the last five years, and 十届一次, the demo's coming plenary), two
+/// more member accounts of the city (<c>member.520200.2</c> 阿依古丽·买买提 and <c>member.520200.3</c> 杨𬱖, so a demo
+/// proposal can be co-signed by someone who can sign in), and the hand-written corpus
 /// (<see cref="DemoCorpus"/>) driven through <see cref="ProposalRules"/> at the dates it was written: older proposals
 /// replied, rated and closed, last year's in hand or waiting for a rating, this year's submitted, under review, filed,
 /// co-signing or still drafts; one not filed, one merged, one key proposal supervised by the secretary-general, one
@@ -49,21 +51,32 @@ public static class DemoProposals
         if (!proposals) return;
 
         var today = ChinaTime.DayOf(clock.GetUtcNow());
-        var fifth = today.AddDays(24); // the demo's coming plenary (DemoActivities)
+        var coming = today.AddDays(24); // the demo's coming plenary (DemoActivities): the new term's first session
         foreach (var code in SessionCommittees)
         {
             var c = await db.Committees.FirstAsync(x => x.Code == code, ct);
             if (await db.ProposalSessions.AnyAsync(s => s.CommitteeId == c.Id, ct)) continue;
             for (var n = 1; n <= 5; n++)
             {
-                var opens = n == 5 ? fifth : new DateOnly(fifth.Year - (5 - n), 1, 10);
+                var opens = new DateOnly(today.Year - (5 - n), 1, 10);
                 db.ProposalSessions.Add(new ProposalSession { CommitteeId = c.Id, Term = 9, Session = n, Year = opens.Year, OpensOn = opens, ClosesOn = opens.AddDays(3) });
             }
+            db.ProposalSessions.Add(new ProposalSession { CommitteeId = c.Id, Term = 10, Session = 1, Year = coming.Year, OpensOn = coming, ClosesOn = coming.AddDays(3) });
         }
         await db.SaveChangesAsync(ct);
         // One transaction for the whole simulated history: a thousand small commits would cost a minute of fsyncs on SQLite.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await SeedProposalsAsync(db, city, fifth, clock, ct);
+        await SeedProposalsAsync(db, city, clock, ct);
+        // Two more city members sign in (their names are the corpus's fixed ones), so demo proposals can be co-signed.
+        foreach (var (userName, name) in new[] { ("member.520200.2", "阿依古丽·买买提"), ("member.520200.3", "杨𬱖") })
+        {
+            var memberId = await db.Members.Where(m => m.CommitteeId == city.Id && m.Name == name).Select(m => (int?)m.Id).FirstOrDefaultAsync(ct);
+            if (memberId is null || await users.FindByNameAsync(userName) is not null) continue;
+            var user = new AppUser { UserName = userName, DisplayName = name, CommitteeId = city.Id, MemberId = memberId };
+            var r = await users.CreateAsync(user, password);
+            if (!r.Succeeded) throw new InvalidOperationException($"Demo account {userName}: {string.Join("; ", r.Errors.Select(e => e.Description))}");
+            await users.AddToRoleAsync(user, Roles.Member);
+        }
         await tx.CommitAsync(ct);
     }
 
@@ -139,13 +152,25 @@ public static class DemoProposals
         return p.Id;
     }
 
+    /// <summary>The department a proposal without a named unit goes to, by the words of its topic and title.</summary>
+    private static string UnitFor(CorpusProposal cp)
+    {
+        var text = cp.Topic + cp.Title;
+        bool Has(params string[] words) => words.Any(text.Contains);
+        if (Has("医", "卫生", "健康", "养老", "疾", "药")) return "health";
+        if (Has("交通", "公交", "道路", "停车", "出行", "客运", "物流")) return "transport";
+        if (Has("学", "教育", "校", "教师", "儿童")) return "edu";
+        if (Has("水", "河", "污", "生态", "环境", "垃圾", "绿", "塌陷", "地质")) return "env";
+        return "agri";
+    }
+
     private sealed class DemoClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    private static async Task SeedProposalsAsync(AppDbContext db, Committees.Committee city, DateOnly fifth, TimeProvider realClock, CancellationToken ct)
+    private static async Task SeedProposalsAsync(AppDbContext db, Committees.Committee city, TimeProvider realClock, CancellationToken ct)
     {
         var firstNotice = await db.Notifications.MaxAsync(n => (long?)n.Id, ct) ?? 0;
         var firstMail = await db.OutboxMails.MaxAsync(m => (long?)m.Id, ct) ?? 0;
@@ -203,7 +228,7 @@ public static class DemoProposals
             var proposerId = cp.Proposer is { } fixedName ? fixedNames[fixedName] : ProposerFor(cp);
             var proposer = MemberUser(proposerId, names[proposerId]);
             var coSigners = i % 4 == 0 ? members.Where(m => m.Id != proposerId && m.Id != ownMember).Skip(i % 20).Take(1 + i % 3).Select(m => m.Id).ToArray() : [];
-            var unit = units[$"520200.{cp.Unit ?? (i % 2 == 0 ? "edu" : "env")}"];
+            var unit = units[$"520200.{cp.Unit ?? UnitFor(cp)}"];
             var reply = cp.Reply ?? new CorpusReply(i % 5 == 0 ? "C" : "B", $"经研究，{unit.Name}高度重视提案所提建议，已将相关措施纳入年度工作计划，将会同有关部门分步推进，并及时向提案人通报进展。");
             var satisfaction = reply.Class == "A" || i % 3 != 0 ? "satisfied" : "basically-satisfied";
             if (age >= 2)
@@ -282,8 +307,12 @@ public static class DemoProposals
             clock.Now = clock.Now.AddDays(1);
             await ProposalRules.ExecuteAsync(db, inHand, "supervise", new() { Text = "召开督办协调会，听取承办单位办理进展，要求倒排工期、按时答复。" }, [], sup, options, clock, ct);
         }
-        var best = await db.Proposals.Where(x => x.CommitteeId == city.Id && x.Status == ProposalStatus.Closed && x.Year == thisYear - 1).OrderBy(x => x.Id).Select(x => x.Id).FirstOrDefaultAsync(ct);
-        if (best > 0) await ProposalRules.ExecuteAsync(db, best, "mark-excellent", new() { Year = thisYear - 1 }, [], office, options, clock, ct);
+        // Excellent proposals are chosen the year after: the latest closed one, for its session's year.
+        var best = await db.Proposals.Where(x => x.CommitteeId == city.Id && x.Status == ProposalStatus.Closed).OrderByDescending(x => x.Year).ThenBy(x => x.Id)
+            .Select(x => new { x.Id, x.Year }).FirstOrDefaultAsync(ct);
+        if (best is not null
+            && await ProposalRules.ExecuteAsync(db, best.Id, "mark-excellent", new() { Year = best.Year }, [], office, options, clock, ct) is { } ee)
+            throw new InvalidOperationException($"Demo excellent: {ee.Message}");
 
         // The notices of that simulated past are not news to anyone.
         await db.Notifications.Where(n => n.Id > firstNotice).ExecuteDeleteAsync(ct);

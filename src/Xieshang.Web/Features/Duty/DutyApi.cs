@@ -247,7 +247,7 @@ public static class DutyApi
             if (claim is null) return ClaimNotFound(id);
             if (!DutyClaims.CanSee(user, claim.MemberId, claim.CommitteePath)) return TypedResults.Forbid();
             if (await DutyClaims.EvidenceAsync(db, id, ct) is not { } file)
-                return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not Found", Detail = "该申报没有上传佐证材料" });
+                return TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "未找到", Detail = "该申报没有上传佐证材料" });
             ctx.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.File(file.Content, file.ContentType, file.FileName);
         });
@@ -267,7 +267,7 @@ public static class DutyApi
                 var status = await db.DutyClaims.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.Status, c.ReviewedBy }).FirstAsync(ct);
                 return TypedResults.Conflict(new ProblemDetails
                 {
-                    Status = 409, Title = "Conflict",
+                    Status = 409, Title = "当前不能这样操作",
                     Detail = $"该申报已由 {status.ReviewedBy} 审核（{(status.Status == DutyClaimStatus.Approved ? "已通过" : "未通过")}），不能再次审核",
                 });
             default:
@@ -288,7 +288,7 @@ public static class DutyApi
 
     private static Results<T, ValidationProblem, NotFound<ProblemDetails>, ForbidHttpResult> Refuse<T>(int status, string message) where T : IResult => status switch
     {
-        404 => TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not Found", Detail = message }),
+        404 => TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "未找到", Detail = message }),
         403 => TypedResults.Forbid(),
         _ => Invalid("year", message),
     };
@@ -300,8 +300,8 @@ public static class DutyApi
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, detail: message);
 
     private static NotFound<ProblemDetails> UnknownRule(string code) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not Found", Detail = $"没有代码为“{DutyLedger.Truncate(code, 64)}”的积分规则" });
+        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "未找到", Detail = $"没有代码为“{DutyLedger.Truncate(code, 64)}”的积分规则" });
 
     private static NotFound<ProblemDetails> ClaimNotFound(int id) =>
-        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "Not Found", Detail = $"没有编号为 {id} 的履职申报" });
+        TypedResults.NotFound(new ProblemDetails { Status = 404, Title = "未找到", Detail = $"没有编号为 {id} 的履职申报" });
 }

@@ -14,7 +14,7 @@ namespace Xieshang.Web.Features.Inbox;
 /// </summary>
 public static class InboxApi
 {
-    private static readonly ProblemDetails NotFoundProblem = new() { Status = 404, Title = "Not found", Detail = "未找到该消息（消息不存在或不属于您的账号）。" };
+    private static readonly ProblemDetails NotFoundProblem = new() { Status = 404, Title = "未找到", Detail = "未找到该消息（消息不存在或不属于您的账号）。" };
 
     public static void MapInbox(this IEndpointRouteBuilder app)
     {

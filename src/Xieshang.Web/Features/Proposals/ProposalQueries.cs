@@ -132,8 +132,9 @@ public static class ProposalQueries
         {
             var today = ChinaTime.DayOf(clock.GetUtcNow());
             var unitId = user.HandlingUnitId;
-            q = q.Where(p => db.Assignments.Any(a => a.ProposalId == p.Id && a.Status == AssignmentStatus.Active && a.DueOn < today
-                && (unitId == null || a.HandlingUnitId == unitId)));
+            q = q.Where(p => (p.Status == ProposalStatus.Assigned || p.Status == ProposalStatus.Handling || p.Status == ProposalStatus.Rehandling)
+                && db.Assignments.Any(a => a.ProposalId == p.Id && a.Status == AssignmentStatus.Active && a.DueOn < today
+                    && (unitId == null || a.HandlingUnitId == unitId)));
         }
         if (f.Q is { Length: > 0 } text)
         {
@@ -164,7 +165,8 @@ public static class ProposalQueries
         var items = rows.Select(r =>
         {
             var mine = assignments.Where(a => a.ProposalId == r.Id).ToList();
-            var due = mine.Where(a => a.Status == AssignmentStatus.Active && a.Role != AssignmentRole.CoUnit).Select(a => (DateOnly?)a.DueOn).Min();
+            // The nearest open deadline: the replying units' (a unit viewer: its own, co-unit views included).
+            var due = mine.Where(a => a.Status == AssignmentStatus.Active && (unitId != null || a.Role != AssignmentRole.CoUnit)).Select(a => (DateOnly?)a.DueOn).Min();
             return new ProposalListItem(r.Id, r.Number, r.Title, ProposalWorkflow.StateCode(r.Status), ProposalWorkflow.StateName(r.Status),
                 ProposalRules.KindCode(r.Kind), r.ProposerName, r.CommitteeCode, r.Term, r.Session, r.Year, r.CreatedAt, r.SubmittedAt, r.FiledAt,
                 r.IsKey, r.ExcellentYear, mine.Select(a => a.Name).Distinct().ToList(), due, due is { } d && d < today);
@@ -251,19 +253,23 @@ public static class ProposalQueries
             mergedInto is null ? null : new ProposalLink(mergedInto.Id, mergedInto.Number, mergedInto.Title, ProposalWorkflow.StateCode(mergedInto.Status)), mergedFrom,
             p.AssignmentMode is { } mode ? ProposalRules.ModeCode(mode) : null, assignments, contacts, replies, visibleRatings, p.IsKey, p.KeyLeaderName,
             supervisions, p.ExcellentYear, files.Where(f => f.EventId is null && f.ReplyId is null).Select(f => new FileDto(f.Id, f.FileName, f.Size)).ToList(),
-            history, await AvailableActionsAsync(db, p, actors, unitId, ct), p.Version, contact);
+            history, await AvailableActionsAsync(db, p, actors, unitId, today, ct), p.Version, contact);
     }
 
     /// <summary>
     /// The actions the graph allows <paramref name="actors"/> now, less those the rules would refuse whatever is sent:
-    /// supervising a proposal that is not key, returning an assignment the unit has already started handling.
+    /// supervising a proposal that is not key, returning an assignment the unit has already started handling or whose
+    /// 10 working days have passed.
     /// </summary>
-    private static async Task<IReadOnlyList<string>> AvailableActionsAsync(AppDbContext db, Proposal p, HashSet<string> actors, int? unitId, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>> AvailableActionsAsync(AppDbContext db, Proposal p, HashSet<string> actors, int? unitId, DateOnly today,
+        CancellationToken ct)
     {
         var actions = ProposalWorkflow.Graph.ActionsFor(p.Status, actors).ToList();
         if (!p.IsKey) actions.Remove("supervise");
-        var mine = p.Assignments.Where(a => a.HandlingUnitId == unitId && a.Status == AssignmentStatus.Active).Select(a => a.Id).ToList();
-        if (actions.Contains("return-assignment") && await db.ContactLogs.AnyAsync(c => mine.Contains(c.AssignmentId), ct))
+        var mine = p.Assignments.Where(a => a.HandlingUnitId == unitId && a.Status == AssignmentStatus.Active).ToList();
+        var mineIds = mine.Select(a => a.Id).ToList();
+        if (actions.Contains("return-assignment")
+            && (mine.All(a => today > a.ReturnDueOn) || await db.ContactLogs.AnyAsync(c => mineIds.Contains(c.AssignmentId), ct)))
             actions.Remove("return-assignment");
         return actions;
     }

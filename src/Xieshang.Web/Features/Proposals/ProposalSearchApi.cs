@@ -49,7 +49,7 @@ public static class ProposalSearchApi
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>
-        TypedResults.BadRequest(new ProblemDetails { Title = "Bad request", Detail = detail, Status = 400 });
+        TypedResults.BadRequest(new ProblemDetails { Title = "请求有误", Detail = detail, Status = 400 });
 
     /// <summary>
     /// The <paramref name="top"/> proposals most similar to <paramref name="text"/> that <paramref name="user"/> may see,

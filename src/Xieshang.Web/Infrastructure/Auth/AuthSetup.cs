@@ -147,7 +147,7 @@ public static class AuthSetup
             await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = ctx,
-                ProblemDetails = { Status = 400, Title = "Antiforgery", Detail = "以登录 Cookie 调用接口修改数据时须附带防伪令牌（RequestVerificationToken），或改用 Bearer 令牌。" },
+                ProblemDetails = { Status = 400, Title = "缺少防伪令牌", Detail = "以登录 Cookie 调用接口修改数据时须附带防伪令牌（RequestVerificationToken），或改用 Bearer 令牌。" },
             });
             return;
         }

@@ -22,7 +22,7 @@ public abstract class DemoProposalsTests(AppFactory app)
             await db.Proposals.CountAsync(p => p.MergedIntoId != null),
             await db.Proposals.CountAsync(p => p.Status == ProposalStatus.NotFiled)));
         Assert.Equal(["520200.agri", "520200.edu", "520200.env", "520200.health", "520200.transport"], units.Order(StringComparer.Ordinal));
-        Assert.Equal(5, sessions);
+        Assert.Equal(6, sessions); // 九届一次–五次 and 十届一次
         foreach (var s in new[] { ProposalStatus.Draft, ProposalStatus.Submitted, ProposalStatus.UnderReview, ProposalStatus.Filed, ProposalStatus.Assigned,
                      ProposalStatus.Handling, ProposalStatus.Replied, ProposalStatus.Rated, ProposalStatus.Closed })
             Assert.True(states.GetValueOrDefault(s) > 0, $"no demo proposal is {s}");
@@ -31,6 +31,19 @@ public abstract class DemoProposalsTests(AppFactory app)
         Assert.Equal(1, merged);
         Assert.True(notFiled > 0);
         Assert.Equal(205, states.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Two_more_city_members_sign_in_to_co_sign()
+    {
+        foreach (var userName in new[] { "member.520200.2", "member.520200.3" })
+        {
+            var client = await app.ClientAsAsync(userName);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/proposals?mine=true")).StatusCode);
+        }
+        var names = await app.WithDbAsync(db => db.Users.Where(u => u.UserName!.StartsWith("member.520200.")).Join(db.Members, u => u.MemberId, m => m.Id, (u, m) => m.Name).ToListAsync());
+        Assert.Contains("阿依古丽·买买提", names);
+        Assert.Contains("杨𬱖", names);
     }
 
     [Fact]
