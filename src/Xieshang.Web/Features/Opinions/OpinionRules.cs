@@ -479,6 +479,25 @@ public static class OpinionRules
     }
 
     /// <summary>
+    /// Issues a draft with the title, recipients and upward sending posted along (the page's 印发 button): everything is
+    /// checked first, and a refused issue (no items, an item no longer accepted, bad fields, a clash) leaves the issue
+    /// exactly as it was — the fields are saved only together with the issue.
+    /// </summary>
+    public static async Task<OpinionError?> IssueWithFieldsAsync(AppDbContext db, OpinionBulletin b, BulletinInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        if (ManageBulletin(b, user) is { } refused) return refused;
+        if (b.Items.Count == 0) return NoItemsToIssue;
+        var c = await db.Committees.AsNoTracking().FirstAsync(x => x.Id == b.CommitteeId, ct);
+        var (title, recipients, toParent) = (b.Title, b.Recipients, b.SendToParent);
+        var error = ApplyFields(b, input, c) ?? await IssueAsync(db, b, user, clock, ct);
+        if (error is not null && db.Entry(b).State != EntityState.Detached)
+            (b.Title, b.Recipients, b.SendToParent) = (title, recipients, toParent); // nothing was written: undo in memory too
+        return error;
+    }
+
+    private static OpinionError NoItemsToIssue => new(400, "本期还没有编入信息，不能印发。");
+
+    /// <summary>
     /// Issues a draft: it takes the next number of its committee in the China year (<c>2026年第12期</c>) — the largest
     /// issued number plus one, so numbers have no gaps; two issues at once clash on the unique index
     /// (committee, year, sequence) and the loser takes the next number (retried inside one transaction, whose savepoints
@@ -488,7 +507,7 @@ public static class OpinionRules
     public static async Task<OpinionError?> IssueAsync(AppDbContext db, OpinionBulletin b, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         if (ManageBulletin(b, user) is { } refused) return refused;
-        if (b.Items.Count == 0) return new(400, "本期还没有编入信息，不能印发。");
+        if (b.Items.Count == 0) return NoItemsToIssue;
         var ids = b.Items.Select(i => i.OpinionItemId).ToList();
         var items = await db.OpinionItems.Where(x => ids.Contains(x.Id)).ToListAsync(ct);
         if (items.FirstOrDefault(x => x.Status != OpinionStatus.Accepted) is { } notAccepted)

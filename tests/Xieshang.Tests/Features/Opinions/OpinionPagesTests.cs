@@ -96,6 +96,69 @@ public abstract class OpinionPagesTests(AppFactory app)
         Assert.Equal(1, await app.WithDbAsync(db => db.OpinionOutcomes.CountAsync(o => o.OpinionItemId == id)));
     }
 
+    /// <summary>An item of member.520201 in 钟山区 put straight into <paramref name="status"/>.</summary>
+    private Task<int> SeedItemAsync(OpinionStatus status, string title) => app.WithDbAsync(async db =>
+    {
+        var memberId = await db.Users.Where(u => u.UserName == "member.520201").Select(u => u.MemberId!.Value).FirstAsync();
+        var c = await db.Committees.FirstAsync(x => x.Code == "520201");
+        var name = await db.Members.Where(m => m.Id == memberId).Select(m => m.Name).FirstAsync();
+        var item = new OpinionItem
+        {
+            CommitteeId = c.Id, CommitteePath = c.Path, Status = status, AuthorMemberId = memberId, AuthorName = name, Title = title,
+            Body = "正文。", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow, SubmittedAt = DateTimeOffset.UtcNow,
+        };
+        db.OpinionItems.Add(item);
+        await db.SaveChangesAsync();
+        return item.Id;
+    });
+
+    private Task<(string Title, string Recipients, bool ToParent, BulletinStatus Status, int Items, int Version)> BulletinStateAsync(int id) => app.WithDbAsync(async db =>
+    {
+        var x = await db.OpinionBulletins.Where(x => x.Id == id).Select(x => new { x.Title, x.Recipients, x.SendToParent, x.Status, Items = x.Items.Count, x.Version }).FirstAsync();
+        return (x.Title, x.Recipients, x.SendToParent, x.Status, x.Items, x.Version);
+    });
+
+    [Fact]
+    public async Task A_refused_issue_changes_nothing_and_adding_an_item_not_accepted_says_why()
+    {
+        var office = await app.SignedInPageClientAsync("staff.520201");
+        var bulletins = await office.GetHtmlAsync("/opinions/bulletins");
+        var created = await office.PostAsync("/opinions/bulletins", Form(bulletins, "new-bulletin", ("committee", "520201"), ("title", "原标题"), ("recipients", "区委办公室"), ("toParent", "")));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var bid = IdFrom(created.Target(), "/opinions/bulletins/");
+        var before = await BulletinStateAsync(bid);
+
+        // 印发 with no items: refused with the rule's message, and the posted title and recipients are NOT saved.
+        var compose = await office.GetHtmlAsync($"/opinions/bulletins/{bid}");
+        var empty = await office.PostAsync($"/opinions/bulletins/{bid}", Form(compose, "bulletin", ("op", "issue"), ("title", "新标题"), ("recipients", "区政府办公室\n区人大办公室"), ("toParent", "true")));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        Assert.Contains("本期还没有编入信息，不能印发。", await empty.HtmlAsync());
+        Assert.Equal(before, await BulletinStateAsync(bid));
+
+        // 编入 of an item that is not accepted (still submitted; or accepted when the page was drawn, then moved on):
+        // a clear message, nothing added.
+        var submitted = await SeedItemAsync(OpinionStatus.Submitted, "尚未录用的信息");
+        var notAccepted = await office.PostAsync($"/opinions/bulletins/{bid}", Form(compose, "bulletin", ("add", submitted.ToString()), ("op", "add")));
+        Assert.Equal(HttpStatusCode.OK, notAccepted.StatusCode);
+        var html = await notAccepted.HtmlAsync();
+        Assert.Contains("信息“尚未录用的信息”状态为", html);
+        Assert.Contains("只有录用的信息才能编入《社情民意》", html);
+        Assert.Equal(before, await BulletinStateAsync(bid));
+        // Nothing ticked: it says so too.
+        var none = await office.PostAsync($"/opinions/bulletins/{bid}", Form(compose, "bulletin", ("op", "add")));
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.Contains("请选择要编入的信息。", await none.HtmlAsync());
+
+        // With an accepted item the issue goes through with the posted fields.
+        var accepted = await SeedItemAsync(OpinionStatus.Accepted, "已录用的信息");
+        Assert.Equal(HttpStatusCode.Redirect, (await office.PostAsync($"/opinions/bulletins/{bid}", Form(compose, "bulletin", ("add", accepted.ToString()), ("op", "add")))).StatusCode);
+        compose = await office.GetHtmlAsync($"/opinions/bulletins/{bid}");
+        var issued = await office.PostAsync($"/opinions/bulletins/{bid}", Form(compose, "bulletin", ("op", "issue"), ("title", "新标题"), ("recipients", "区政府办公室"), ("toParent", "true")));
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        var after = await BulletinStateAsync(bid);
+        Assert.Equal(("新标题", "区政府办公室", true, BulletinStatus.Issued, 1), (after.Title, after.Recipients, after.ToParent, after.Status, after.Items));
+    }
+
     [Fact]
     public async Task Pages_refuse_units_and_strangers_and_members_cannot_open_bulletins_or_others_items()
     {
