@@ -36,16 +36,26 @@ public static class ProposalSearchApi
     public static void MapProposalSearchApi(this IEndpointRouteBuilder app)
     {
         // GET /api/proposals/similar?text=&top=10 → [{id,title,score,status,replyExcerpt}], best first, within the caller's scope.
-        app.MapGet("/api/proposals/similar", async Task<Results<Ok<IReadOnlyList<SimilarProposal>>, BadRequest<ProblemDetails>>> (
-                string? text, int? top, AppDbContext db, SimilarIndex index, CurrentUser user, CancellationToken ct) =>
-            {
-                var n = top ?? 10;
-                if (string.IsNullOrWhiteSpace(text)) return Bad("请填写用于查找相似提案的文字（text）。");
-                if (text.Length > MaxTextLength) return Bad($"文字过长：最多 {MaxTextLength:N0} 个字符。");
-                if (n is < 1 or > MaxTop) return Bad($"top 须在 1 到 {MaxTop} 之间。");
-                return TypedResults.Ok(await SimilarAsync(db, index, user, text, n, ct));
-            })
+        app.MapGet("/api/proposals/similar", (string? text, int? top, AppDbContext db, SimilarIndex index, CurrentUser user, CancellationToken ct) =>
+                AnswerAsync(text, top, db, index, user, ct))
             .WithTags("Proposals").RequireAuthorization(Policies.SignedIn);
+        // POST /api/proposals/similar {text, top} → the same, for a whole proposal's text (a URL holds only about 2,000 characters).
+        app.MapPost("/api/proposals/similar", (SimilarQuery query, AppDbContext db, SimilarIndex index, CurrentUser user, CancellationToken ct) =>
+                AnswerAsync(query.Text, query.Top, db, index, user, ct))
+            .WithTags("Proposals").RequireAuthorization(Policies.SignedIn);
+    }
+
+    /// <summary>Body of <c>POST /api/proposals/similar</c>: the text (≤ 20,000 characters) and how many results (1–50, default 10).</summary>
+    public sealed record SimilarQuery(string? Text, int? Top);
+
+    private static async Task<Results<Ok<IReadOnlyList<SimilarProposal>>, BadRequest<ProblemDetails>>> AnswerAsync(string? text, int? top, AppDbContext db,
+        SimilarIndex index, CurrentUser user, CancellationToken ct)
+    {
+        var n = top ?? 10;
+        if (string.IsNullOrWhiteSpace(text)) return Bad("请填写用于查找相似提案的文字（text）。");
+        if (text.Length > MaxTextLength) return Bad($"文字过长：最多 {MaxTextLength:N0} 个字符。");
+        if (n is < 1 or > MaxTop) return Bad($"top 须在 1 到 {MaxTop} 之间。");
+        return TypedResults.Ok(await SimilarAsync(db, index, user, text, n, ct));
     }
 
     private static BadRequest<ProblemDetails> Bad(string detail) =>

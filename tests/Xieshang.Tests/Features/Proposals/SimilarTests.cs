@@ -221,6 +221,26 @@ public abstract class SimilarApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_whole_proposal_is_sent_by_post_with_the_same_scope_and_limits()
+    {
+        var zhongshanFiled = await InsertAsync("520201", ProposalStatus.Filed);
+        var shuichengSubmitted = await InsertAsync("520204", ProposalStatus.UnderReview);
+        await RefreshAsync();
+        // Longer than any URL takes: 6,000 characters of text.
+        var text = WaterQuery + string.Concat(Enumerable.Repeat("农村饮水安全工程供水管网改造和水质检测。", 300));
+        var member = await app.ClientAsAsync("member.520201");
+        var res = await member.PostAsJsonAsync("/api/proposals/similar", new { text, top = 10 });
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        var ids = (await res.Content.ReadFromJsonAsync<List<JsonElement>>())!.Select(i => i.GetProperty("id").GetInt32()).ToList();
+        Assert.Contains(zhongshanFiled, ids);
+        Assert.DoesNotContain(shuichengSubmitted, ids);
+        var tooLong = await member.PostAsJsonAsync("/api/proposals/similar", new { text = new string('水', 20_001) });
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Contains("文字过长", (await tooLong.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostAsJsonAsync("/api/proposals/similar", new { text })).StatusCode);
+    }
+
+    [Fact]
     public async Task Anonymous_is_refused_and_bad_input_gets_a_chinese_400()
     {
         var anonymous = await app.CreateClient().GetAsync($"/api/proposals/similar?text={Uri.EscapeDataString(WaterQuery)}");
