@@ -151,8 +151,8 @@ public static class ProposalQueries
         if (f.Q is { Length: > 0 } text)
         {
             if (text.Length > 200) return (null, 400, "搜索词不能超过 200 个字。");
-            // The tag tells PageAsync how to count and page (see there); it also names the statements in pg_stat_statements.
-            q = q.Matching(text).TagWith(user.IsAdmin && f.Committee is not { Length: > 0 } ? WideSearchTag : ScopedSearchTag);
+            // The tag names the statements in pg_stat_statements; PageAsync pages searches by the same kind (see there).
+            q = q.Matching(text).TagWith(SearchTagOf(user, f)!);
         }
         return (q, 200, "");
     }
@@ -167,11 +167,11 @@ public static class ProposalQueries
     /// search with at most cap hits takes them all by the bitmap (see below), otherwise the page is a backward
     /// primary-key scan that stops after a page (dense hits).
     /// </summary>
-    public static async Task<ProposalPage> PageAsync(AppDbContext db, IQueryable<Proposal> q, CurrentUser user, int page, int pageSize, TimeProvider clock, CancellationToken ct)
+    public static async Task<ProposalPage> PageAsync(AppDbContext db, IQueryable<Proposal> q, CurrentUser user, ProposalFilter f, TimeProvider clock, CancellationToken ct)
     {
-        page = Math.Max(1, page);
-        pageSize = Math.Clamp(pageSize, 1, 100);
-        var tag = SearchTagOf(q.Expression);
+        var page = Math.Max(1, f.Page);
+        var pageSize = Math.Clamp(f.PageSize, 1, 100);
+        var tag = SearchTagOf(user, f);
         var cap = tag is null ? CountCap : SearchCountCap;
         var skip = (page - 1) * pageSize;
         int total;
@@ -235,16 +235,10 @@ public static class ProposalQueries
     private static readonly System.Linq.Expressions.Expression<Func<Proposal, ListRow>> ListRowOf = p => new ListRow(p.Id, p.Number, p.Title, p.Status, p.Kind,
         p.ProposerName, p.Committee!.Code, p.Term, p.Session, p.Year, p.CreatedAt, p.SubmittedAt, p.FiledAt, p.IsKey, p.ExcellentYear);
 
-    /// <summary>The search tag <see cref="FilterAsync"/> put on the query, or null for a list without a text query.</summary>
-    private static string? SearchTagOf(System.Linq.Expressions.Expression e)
-    {
-        for (var node = e; node is System.Linq.Expressions.MethodCallExpression call; node = call.Arguments[0])
-            if (call.Method.Name == nameof(EntityFrameworkQueryableExtensions.TagWith)
-                && call.Arguments.Count > 1 && call.Arguments[1] is System.Linq.Expressions.ConstantExpression { Value: string t }
-                && t is WideSearchTag or ScopedSearchTag)
-                return t;
-        return null;
-    }
+    /// <summary>What kind of query <paramref name="f"/> makes for <paramref name="user"/>: a search over everyone's proposals (the
+    /// administrator without a committee), a search inside a scope, or (null) a list without a text query.</summary>
+    private static string? SearchTagOf(CurrentUser user, ProposalFilter f) =>
+        f.Q is not { Length: > 0 } ? null : user.IsAdmin && f.Committee is not { Length: > 0 } ? WideSearchTag : ScopedSearchTag;
 
     /// <summary>
     /// The detail of proposal <paramref name="id"/> as <paramref name="user"/> may see it, or null when they may not see it

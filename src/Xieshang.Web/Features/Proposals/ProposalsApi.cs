@@ -51,7 +51,7 @@ public static class ProposalsApi
             var f = query.ToFilter();
             var (q, status, message) = await ProposalQueries.FilterAsync(db, user, f, clock, ct);
             if (q is null) return Problem(status, message);
-            return TypedResults.Ok(await ProposalQueries.PageAsync(db, q, user, f.Page, f.PageSize, clock, ct));
+            return TypedResults.Ok(await ProposalQueries.PageAsync(db, q, user, f, clock, ct));
         });
 
         api.MapGet("/{id:int}", async Task<Results<Ok<ProposalDetail>, ProblemHttpResult>> (int id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
