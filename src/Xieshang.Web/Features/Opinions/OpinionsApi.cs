@@ -70,7 +70,7 @@ public static class OpinionsApi
                 var user = CurrentUser.From(ctx.HttpContext.User);
                 return user.IsAdmin || user.IsStaff || user.IsLeader || user.IsMember
                     ? await next(ctx)
-                    : TypedResults.Problem(statusCode: 403, title: "无权操作", detail: "您的账号不能查看社情民意信息。");
+                    : TypedResults.Problem(statusCode: 403, detail: "您的账号不能查看社情民意信息。");
             });
 
         // GET /api/opinions?committee=&status=&q=&page=&pageSize= → {items,total}, newest first.
@@ -254,8 +254,7 @@ public static class OpinionsApi
     public sealed record BulletinPage(IReadOnlyList<BulletinListItem> Items, int Total);
 
     /// <summary>A rule's refusal as a Chinese problem body (400 with the field's message under <c>errors</c>).</summary>
-    public static ProblemHttpResult Problem(OpinionError e) => TypedResults.Problem(statusCode: e.Status,
-        title: e.Status switch { 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "请求有误" }, detail: e.Message,
+    public static ProblemHttpResult Problem(OpinionError e) => TypedResults.Problem(statusCode: e.Status, detail: e.Message,
         extensions: e.Field.Length > 0 && e.Status == 400 ? new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [e.Field] = [e.Message] } } : null);
 
     /// <summary>Loads an item (tracked by default) when the user may see it: 404 when there is none, 403 when it is out of the user's scope.</summary>

@@ -223,10 +223,10 @@ public static class ProposalsApi
 
     private static ProblemHttpResult Problem(ProposalError e) => Problem(e.Status, e.Message, e.Field);
 
-    /// <summary>A ProblemDetails answer with a Chinese message (and the field at fault in <c>extensions.field</c>).</summary>
+    /// <summary>
+    /// A ProblemDetails answer with a Chinese message (and the field at fault in <c>extensions.field</c>); the title comes from
+    /// the one status-to-title table in <c>WebSetup</c>'s problem-details customisation.
+    /// </summary>
     public static ProblemHttpResult Problem(int status, string message, string field = "") =>
-        TypedResults.Problem(statusCode: status, title: status switch
-        {
-            400 => "数据有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "错误",
-        }, detail: message, extensions: field.Length > 0 ? new Dictionary<string, object?> { ["field"] = field } : null);
+        TypedResults.Problem(statusCode: status, detail: message, extensions: field.Length > 0 ? new Dictionary<string, object?> { ["field"] = field } : null);
 }

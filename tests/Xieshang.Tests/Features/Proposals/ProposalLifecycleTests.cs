@@ -72,7 +72,11 @@ public abstract class ProposalLifecycleTests(AppFactory app)
 
         // Co-signing is still the proposers' business: the office does not see it yet, and filing is no edge from here.
         Assert.Equal(HttpStatusCode.NotFound, (await Act(staff, id, "file")).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await Act(member, id, "file")).StatusCode);
+        var notAnEdge = await Act(member, id, "file");
+        Assert.Equal(HttpStatusCode.Conflict, notAnEdge.StatusCode);
+        var problem = await notAnEdge.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("当前不能这样操作", problem.GetProperty("title").GetString());
+        Assert.Contains("联名中", problem.GetProperty("detail").GetString());
 
         d = await Json(await Act(co, id, "sign"));
         Assert.Equal("submitted", d.GetProperty("status").GetString());
