@@ -26,6 +26,9 @@ public sealed class MemberHomeFlowTests(BrowserFixture browser)
 
         // The menu (collapsed on phones) offers no office pages to a member.
         await page.GetByRole(AriaRole.Button, new() { Name = "菜单" }).ClickAsync();
+        // Wait for the opening animation to end (Bootstrap swaps .collapsing for .show): the menu is longer now, and a click
+        // on a link that is still sliding can miss it.
+        await Expect(page.Locator("#nav.show")).ToHaveCountAsync(1);
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "首页" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "导入名册" })).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "退出" })).ToBeVisibleAsync();
