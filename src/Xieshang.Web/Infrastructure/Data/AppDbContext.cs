@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Consultations;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
@@ -64,6 +65,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OpinionOutcome> OpinionOutcomes => Set<OpinionOutcome>();
     public DbSet<OpinionBulletin> OpinionBulletins => Set<OpinionBulletin>();
     public DbSet<OpinionBulletinItem> OpinionBulletinItems => Set<OpinionBulletinItem>();
+    public DbSet<Consultation> Consultations => Set<Consultation>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
