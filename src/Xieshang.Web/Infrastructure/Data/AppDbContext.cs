@@ -7,6 +7,7 @@ using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Consultations;
+using Xieshang.Web.Features.Deliberations;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
@@ -66,6 +67,12 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OpinionBulletin> OpinionBulletins => Set<OpinionBulletin>();
     public DbSet<OpinionBulletinItem> OpinionBulletinItems => Set<OpinionBulletinItem>();
     public DbSet<Consultation> Consultations => Set<Consultation>();
+    public DbSet<Deliberation> Deliberations => Set<Deliberation>();
+    public DbSet<DeliberationInvitee> DeliberationInvitees => Set<DeliberationInvitee>();
+    public DbSet<DeliberationParticipant> DeliberationParticipants => Set<DeliberationParticipant>();
+    public DbSet<DeliberationStatement> DeliberationStatements => Set<DeliberationStatement>();
+    public DbSet<DeliberationVote> DeliberationVotes => Set<DeliberationVote>();
+    public DbSet<DeliberationMapSnapshot> DeliberationMaps => Set<DeliberationMapSnapshot>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
