@@ -38,7 +38,10 @@ public static class ConsensusEngine
         var positions = SparsePca.ProjectParticipants(votes, pca);
         var (statementPositions, extremity) = SparsePca.ProjectStatements(votes, pca);
 
-        // Base clusters on the in-conv participants' positions, in row order.
+        // Base clusters on the in-conv participants' positions, in arrival order (k-means starts from the first arrivals).
+        var rank = new int[n];
+        for (var i = 0; i < n; i++) rank[votes.ArrivalOrder[i]] = i;
+        inConvRows = inConvRows.OrderBy(r => rank[r]).ToArray();
         var points = new (double X, double Y)[inConvRows.Length];
         for (var i = 0; i < inConvRows.Length; i++) points[i] = positions[inConvRows[i]];
         var baseInit = previous is null ? null : previous.BaseCenters;
@@ -82,7 +85,11 @@ public static class ConsensusEngine
         var repness = GroupStatistics.Repness(votes, groupVotes);
         var (consensusAgree, consensusDisagree) = GroupStatistics.Consensus(votes);
         var gic = GroupStatistics.GroupInformedConsensus(groupVotes, m);
-        var priorities = GroupStatistics.CommentPriorities(groupVotes, extremity, m);
+        var meta = new bool[m];
+        if (options.MetaStatements is { } metaIds)
+            foreach (var id in metaIds)
+                if (Array.BinarySearch(votes.StatementIdArray, id) is var j and >= 0) meta[j] = true;
+        var priorities = GroupStatistics.CommentPriorities(groupVotes, extremity, meta, m);
 
         var scaledCounts = new int[n];
         var modOut = votes.ModeratedOutCount;

@@ -3,23 +3,20 @@ namespace Xieshang.Consensus;
 /// <summary>What each group thinks (repness), what everyone shares (consensus), the bridging score and comment priorities (CONSENSUS.md "What each group thinks").</summary>
 internal static class GroupStatistics
 {
-    /// <summary>Per group, per statement column: the vote counts of the group's in-conv members. Moderated-out columns count every member as a pass (the zeroed column).</summary>
+    /// <summary>Per group, per statement column: the vote counts of the group's in-conv members (raw votes, as Polis's group-votes: moderated-out columns keep their votes here).</summary>
     internal static VoteCounts[][] Count(VoteMatrix votes, int[] participantGroup, int groupCount)
     {
         var m = votes.StatementIdArray.Length;
         var a = new int[groupCount, m];
         var d = new int[groupCount, m];
         var s = new int[groupCount, m];
-        var sizes = new int[groupCount];
         for (var r = 0; r < participantGroup.Length; r++)
         {
             var g = participantGroup[r];
             if (g < 0) continue;
-            sizes[g]++;
             for (var k = votes.RowStart[r]; k < votes.RowStart[r + 1]; k++)
             {
                 var j = votes.Columns[k];
-                if (votes.ModeratedOut[j]) continue;
                 s[g, j]++;
                 if (votes.Values[k] > 0) a[g, j]++;
                 else if (votes.Values[k] < 0) d[g, j]++;
@@ -30,7 +27,7 @@ internal static class GroupStatistics
         {
             result[g] = new VoteCounts[m];
             for (var j = 0; j < m; j++)
-                result[g][j] = votes.ModeratedOut[j] ? new VoteCounts(0, 0, sizes[g]) : new VoteCounts(a[g, j], d[g, j], s[g, j]);
+                result[g][j] = new VoteCounts(a[g, j], d[g, j], s[g, j]);
         }
         return result;
     }
@@ -159,15 +156,19 @@ internal static class GroupStatistics
         return result;
     }
 
+    /// <summary>Polis's fixed priority of a meta statement (before squaring).</summary>
+    private const double MetaPriority = 7;
+
     /// <summary>
-    /// Polis's comment priority: (importance · (1 + 8·2^(−S/5)))², importance = (1 − p)·(E + 1)·a with
+    /// Polis's comment priority (meta statements: 7² = 49): (importance · (1 + 8·2^(−S/5)))², importance = (1 − p)·(E + 1)·a with
     /// p = (P+1)/(S+2) passes and a = (A+1)/(S+2) agrees over the grouped participants, E the statement's extremity.
     /// </summary>
-    internal static double[] CommentPriorities(VoteCounts[][] groupVotes, double[] extremity, int m)
+    internal static double[] CommentPriorities(VoteCounts[][] groupVotes, double[] extremity, bool[] meta, int m)
     {
         var result = new double[m];
         for (var j = 0; j < m; j++)
         {
+            if (meta[j]) { result[j] = MetaPriority * MetaPriority; continue; }
             int a = 0, d = 0, s = 0;
             foreach (var g in groupVotes) { a += g[j].Agree; d += g[j].Disagree; s += g[j].Seen; }
             var passes = s - a - d;

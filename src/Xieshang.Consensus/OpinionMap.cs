@@ -21,6 +21,8 @@ public sealed record ConsensusOptions
     /// export's <c>group-id</c>). Null = computed from the votes (and the previous state's set, which is sticky).
     /// </summary>
     public IReadOnlyCollection<long>? InConv { get; init; }
+    /// <summary>Meta statements (Polis "is-meta": about the conversation itself). They are moderated out of the maths and get Polis's fixed routing priority 49.</summary>
+    public IReadOnlyCollection<long>? MetaStatements { get; init; }
 }
 
 /// <summary>What the next warm run starts from: the sticky in-conv set, PCA components, cluster centres and the k smoother.</summary>

@@ -16,6 +16,8 @@ public sealed class PolisConversation
     public required IReadOnlyDictionary<long, string> StatementTexts { get; init; }
     /// <summary>Moderation per statement id: −1 rejected, 0 unmoderated, 1 accepted.</summary>
     public required IReadOnlyDictionary<long, int> Moderation { get; init; }
+    /// <summary>Meta statements (<c>is-meta</c>), also counted as moderated out.</summary>
+    public required IReadOnlyCollection<long> MetaStatements { get; init; }
     /// <summary>Polis's own group per clustered participant (the export's <c>group-id</c>); empty when the export has none.</summary>
     public required IReadOnlyDictionary<long, int> PolisGroups { get; init; }
     /// <summary>Polis's group-informed consensus per statement (newer <c>comments.csv</c> only); empty otherwise.</summary>
@@ -28,8 +30,8 @@ public sealed class PolisConversation
 
 /// <summary>
 /// Reads Polis exports: the openData CSV folders (<c>participants-votes.csv</c>, or <c>votes.csv</c> with
-/// <c>comments.csv</c>; agree = +1) and pol.is's JSON (<c>votes.json</c> and <c>comments.json</c>, where pol.is's
-/// internal sign agree = −1 is flipped to +1). Moderated-out statements are those rejected (−1) or marked meta, as in
+/// <c>comments.csv</c>; agree = +1) and pol.is's JSON (<c>votes.json</c> and <c>comments.json</c>; pol.is's API
+/// serves agree = −1, copies often agree = +1: the sign is read off the comments' agree/disagree counts). Moderated-out statements are those rejected (−1) or marked meta, as in
 /// Polis's maths; only statements with at least one vote become matrix columns (Polis's rating matrix).
 /// </summary>
 public static class PolisExport
@@ -61,6 +63,7 @@ public static class PolisExport
             Matrix = matrix,
             StatementTexts = comments.Texts,
             Moderation = comments.Moderation,
+            MetaStatements = comments.Meta,
             PolisGroups = groups,
             PolisGroupInformedConsensus = comments.Gic,
             History = history,
@@ -74,6 +77,7 @@ public static class PolisExport
         public Dictionary<long, int> Moderation { get; } = [];
         public Dictionary<long, double> Gic { get; } = [];
         public HashSet<long> ModeratedOut { get; } = [];
+        public HashSet<long> Meta { get; } = [];
     }
 
     private static CsvReader Csv(string path) => CsvReader.FromFile(path);
@@ -101,6 +105,7 @@ public static class PolisExport
             info.Moderation[id] = mod;
             var meta = hasMeta && string.Equals(csv.GetString("is-meta"), "true", StringComparison.OrdinalIgnoreCase);
             if (mod < 0 || meta) info.ModeratedOut.Add(id);
+            if (meta) info.Meta.Add(id);
             if (hasGic && double.TryParse(csv.GetString("group-informed-consensus"), NumberStyles.Float, CultureInfo.InvariantCulture, out var gic))
                 info.Gic[id] = gic;
         }
@@ -163,10 +168,11 @@ public static class PolisExport
             var raw = (int)Number(e, "vote");
             if (raw is < -1 or > 1) throw new InvalidDataException($"{votesPath}: vote {raw} is not -1, 0 or 1");
             var modified = e.TryGetProperty("modified", out _) ? Number(e, "modified") : 0;
-            history.Add(new TimedVote(modified, new Vote(pid, tid, (sbyte)-raw))); // pol.is internal sign: agree = −1
+            history.Add(new TimedVote(modified, new Vote(pid, tid, (sbyte)raw)));
         }
         history = Sorted(history);
         var info = new CommentInfo();
+        var agreeCounts = new Dictionary<long, (long Agree, long Disagree)>();
         var commentsPath = Path.Combine(folder, "comments.json");
         if (File.Exists(commentsPath))
         {
@@ -179,8 +185,12 @@ public static class PolisExport
                 info.Moderation[tid] = mod;
                 var meta = c.TryGetProperty("is_meta", out var m) && m.ValueKind == JsonValueKind.True;
                 if (mod < 0 || meta) info.ModeratedOut.Add(tid);
+                if (meta) info.Meta.Add(tid);
+                if (c.TryGetProperty("agree_count", out _) && c.TryGetProperty("disagree_count", out _))
+                    agreeCounts[tid] = (Number(c, "agree_count"), Number(c, "disagree_count"));
             }
         }
+        if (AgreeIsNegative(history, agreeCounts)) history = history.Select(h => h with { Vote = h.Vote with { Value = (sbyte)-h.Vote.Value } }).ToList();
         var finalVotes = history.Select(h => h.Vote).ToList();
         var voted = finalVotes.Select(v => v.Statement).ToHashSet();
         return new PolisConversation
@@ -188,11 +198,32 @@ public static class PolisExport
             Matrix = VoteMatrix.Build(finalVotes, null, info.ModeratedOut.Where(voted.Contains)),
             StatementTexts = info.Texts,
             Moderation = info.Moderation,
+            MetaStatements = info.Meta,
             PolisGroups = new Dictionary<long, int>(),
             PolisGroupInformedConsensus = new Dictionary<long, double>(),
             History = history,
             Source = File.Exists(commentsPath) ? "votes.json + comments.json" : "votes.json",
         };
+    }
+
+    /// <summary>
+    /// pol.is's own API serves agree as −1; copies of its files (e.g. red-dwarf's fixtures) often carry agree = +1. Decides
+    /// which by comparing each comment's <c>agree_count</c> / <c>disagree_count</c> with the latest votes; without counts, +1.
+    /// </summary>
+    private static bool AgreeIsNegative(List<TimedVote> history, Dictionary<long, (long Agree, long Disagree)> counts)
+    {
+        if (counts.Count == 0) return false;
+        var latest = new Dictionary<(long, long), sbyte>();
+        foreach (var h in history) latest[(h.Vote.Participant, h.Vote.Statement)] = h.Vote.Value;
+        long plus = 0, minus = 0;
+        foreach (var g in latest.GroupBy(kv => kv.Key.Item2))
+        {
+            if (!counts.TryGetValue(g.Key, out var c)) continue;
+            long pos = g.Count(kv => kv.Value > 0), neg = g.Count(kv => kv.Value < 0);
+            plus += Math.Abs(pos - c.Agree) + Math.Abs(neg - c.Disagree);
+            minus += Math.Abs(neg - c.Agree) + Math.Abs(pos - c.Disagree);
+        }
+        return minus < plus;
     }
 
     private static long Number(JsonElement e, params string[] names)

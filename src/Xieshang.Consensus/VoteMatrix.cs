@@ -23,6 +23,8 @@ public readonly record struct Vote(long Participant, long Statement, sbyte Value
 /// are the columns in ascending id order and include statements nobody voted on yet (pass them in <c>statements</c>).
 /// Moderated-out statements (<see cref="IsModeratedOut"/>) keep their column: CONSENSUS.md sets it to 0 for everyone,
 /// which the engine does implicitly (a 0 column adds nothing to the PCA, but counts as a vote in each participant's scaling).
+/// The order in which participants first appear in the votes given to <see cref="Build"/> is kept as their arrival order:
+/// pass votes in the order they were cast, as Polis's clustering starts from the first participants to arrive.
 /// Immutable; <see cref="With"/> returns a new matrix with more votes (a warm update).
 /// </summary>
 public sealed class VoteMatrix
@@ -34,9 +36,12 @@ public sealed class VoteMatrix
     internal readonly int[] RowStart;
     internal readonly int[] Columns;
     internal readonly sbyte[] Values;
+    /// <summary>Rows in the order the participants first voted (the order Polis's rating matrix grows in; k-means starts from it).</summary>
+    internal readonly int[] ArrivalOrder;
 
-    private VoteMatrix(long[] participants, long[] statements, bool[] moderatedOut, int[] rowStart, int[] columns, sbyte[] values)
+    private VoteMatrix(long[] participants, long[] statements, bool[] moderatedOut, int[] rowStart, int[] columns, sbyte[] values, int[] arrivalOrder)
     {
+        ArrivalOrder = arrivalOrder;
         ParticipantIdArray = participants;
         StatementIdArray = statements;
         ModeratedOut = moderatedOut;
@@ -82,7 +87,8 @@ public sealed class VoteMatrix
             sIds[i] = v.Statement;
             order[i] = i;
         }
-        var participants = pIds.Distinct().Order().ToArray();
+        var arrivalIds = pIds.Distinct().ToArray(); // Distinct keeps first-appearance order
+        var participants = arrivalIds.Order().ToArray();
         var statementSet = new HashSet<long>(sIds);
         if (statements is not null) statementSet.UnionWith(statements);
         var modSet = moderatedOut is null ? [] : new HashSet<long>(moderatedOut);
@@ -108,7 +114,8 @@ public sealed class VoteMatrix
         }
         for (var r = 0; r < participants.Length; r++) rowStart[r + 1] += rowStart[r];
         var mod = statementArray.Select(modSet.Contains).ToArray();
-        return new VoteMatrix(participants, statementArray, mod, rowStart, [.. cols], [.. vals]);
+        var arrival = arrivalIds.Select(id => pIndex[id]).ToArray();
+        return new VoteMatrix(participants, statementArray, mod, rowStart, [.. cols], [.. vals], arrival);
     }
 
     /// <summary>
@@ -119,7 +126,9 @@ public sealed class VoteMatrix
     {
         var added = newVotes.ToList();
         var all = new List<Vote>(Values.Length + added.Count);
-        all.AddRange(AllVotes());
+        foreach (var r in ArrivalOrder)
+            for (var k = RowStart[r]; k < RowStart[r + 1]; k++)
+                all.Add(new Vote(ParticipantIdArray[r], StatementIdArray[Columns[k]], Values[k]));
         all.AddRange(added);
         var mod = moderatedOut ?? StatementIdArray.Where((_, c) => ModeratedOut[c]);
         return Build(all, StatementIdArray, mod);
