@@ -33,17 +33,36 @@ internal static class KMeans
         return clusters;
     }
 
+    /// <summary>
+    /// Cold: the first k distinct points. Warm: the previous centres, topped up (while fewer than k and than the distinct
+    /// points) with the points farthest from every centre — newcomers who sit where no cluster is.
+    /// </summary>
     private static (double X, double Y)[] StartCenters((double X, double Y)[] points, int k, (double X, double Y)[]? init)
     {
         var centers = new List<(double X, double Y)>(k);
         var seen = new HashSet<(double, double)>();
-        if (init is not null)
-            foreach (var c in init.Take(k))
-                if (seen.Add(c)) centers.Add(c);
-        foreach (var p in points)
+        if (init is null)
         {
-            if (centers.Count >= k) break;
-            if (seen.Add(p)) centers.Add(p);
+            foreach (var p in points)
+            {
+                if (centers.Count >= k) break;
+                if (seen.Add(p)) centers.Add(p);
+            }
+            return [.. centers];
+        }
+        foreach (var c in init.Take(k))
+            if (seen.Add(c)) centers.Add(c);
+        var distinct = points.Distinct().ToArray();
+        var target = Math.Min(k, distinct.Length);
+        if (centers.Count >= target) return [.. centers];
+        var nearest = distinct.Select(p => centers.Count == 0 ? double.MaxValue : centers.Min(c => Distance(p, c))).ToArray();
+        while (centers.Count < target)
+        {
+            var best = 0;
+            for (var i = 1; i < distinct.Length; i++) if (nearest[i] > nearest[best]) best = i;
+            if (nearest[best] <= 0) break;
+            centers.Add(distinct[best]);
+            for (var i = 0; i < distinct.Length; i++) nearest[i] = Math.Min(nearest[i], Distance(distinct[i], distinct[best]));
         }
         return [.. centers];
     }
