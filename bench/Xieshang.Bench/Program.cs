@@ -14,8 +14,13 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- search  [--proposals 1000000] [--workers 4] [--warmup 5] [--duration 20] [--attempts 3]
 //                                                                  [--mixes list-city,search-city,search-city-status,search-national,search-national-two,search-county]
 //   dotnet run -c Release --project bench/Xieshang.Bench -- similar [--proposals 200000] [--queries 2000] [--top 10]   (in process, no database)
+//   dotnet run -c Release --project bench/Xieshang.Bench -- consensus [--cases bowling-green,33k,100k,warm] [--runs N] [--reference-runs N] [--data ../shared/data]
+//                                                                  (the opinion-map engine, each case in a child process; no database)
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
+
+if (args.Length > 0 && args[0] == "consensus-child")
+    return ConsensusBench.RunChild(args);
 
 if (args.Length > 0 && args[0] == "quality")
 {
@@ -23,9 +28,9 @@ if (args.Length > 0 && args[0] == "quality")
     return 0;
 }
 
-if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance" or "search" or "similar"))
+if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance" or "search" or "similar" or "consensus"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|search|similar|quality [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|search|similar|consensus|quality [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
@@ -41,7 +46,15 @@ Console.WriteLine($"work folder: {workDir}");
 Console.WriteLine("WARNING: a Debug build; benchmark numbers need -c Release.");
 #endif
 
-if (args[0] == "similar")
+if (args[0] == "consensus")
+{
+    await ConsensusBench.RunAsync(new ConsensusBenchOptions(
+        Cases: ListOpt("--cases"),
+        Runs: Opt("--runs") is { } runs ? int.Parse(runs, CultureInfo.InvariantCulture) : null,
+        ReferenceRuns: Opt("--reference-runs") is { } refRuns ? int.Parse(refRuns, CultureInfo.InvariantCulture) : null,
+        DataDir: Opt("--data")), workDir);
+}
+else if (args[0] == "similar")
 {
     SearchBench.RunSimilar(new SimilarBenchOptions(IntOpt("--proposals", 200_000), IntOpt("--queries", 2000), IntOpt("--top", 10)));
 }

@@ -120,18 +120,63 @@ public sealed class VoteMatrix
 
     /// <summary>
     /// A new matrix with <paramref name="newVotes"/> applied on top of this one (later votes win, new participants and
-    /// statements are added), and optionally a new moderated-out set. Cost O(votes) — the warm-update path.
+    /// statements are added, newcomers arrive after everyone already here), and optionally a new moderated-out set.
+    /// A merge: O(votes + new votes · log new votes) — the warm-update path.
     /// </summary>
     public VoteMatrix With(IEnumerable<Vote> newVotes, IEnumerable<long>? moderatedOut = null)
     {
         var added = newVotes.ToList();
-        var all = new List<Vote>(Values.Length + added.Count);
-        foreach (var r in ArrivalOrder)
-            for (var k = RowStart[r]; k < RowStart[r + 1]; k++)
-                all.Add(new Vote(ParticipantIdArray[r], StatementIdArray[Columns[k]], Values[k]));
-        all.AddRange(added);
-        var mod = moderatedOut ?? StatementIdArray.Where((_, c) => ModeratedOut[c]);
-        return Build(all, StatementIdArray, mod);
+        foreach (var v in added)
+            if (v.Value is < -1 or > 1) throw new ArgumentException($"Vote value {v.Value} of participant {v.Participant} on statement {v.Statement} is not −1, 0 or +1.", nameof(newVotes));
+        var modIds = moderatedOut?.ToHashSet() ?? StatementIdArray.Where((_, c) => ModeratedOut[c]).ToHashSet();
+        var statements = StatementIdArray.Concat(added.Select(v => v.Statement)).Concat(modIds).Distinct().Order().ToArray();
+        var participants = ParticipantIdArray.Concat(added.Select(v => v.Participant)).Distinct().Order().ToArray();
+        var colMap = new int[StatementIdArray.Length];
+        for (var c = 0; c < colMap.Length; c++) colMap[c] = Array.BinarySearch(statements, StatementIdArray[c]);
+        var rowMap = new int[ParticipantIdArray.Length];
+        for (var r = 0; r < rowMap.Length; r++) rowMap[r] = Array.BinarySearch(participants, ParticipantIdArray[r]);
+
+        // The new votes, latest per pair, sorted by (row, column).
+        var latest = new Dictionary<(int Row, int Col), sbyte>();
+        foreach (var v in added) latest[(Array.BinarySearch(participants, v.Participant), Array.BinarySearch(statements, v.Statement))] = v.Value;
+        var fresh = latest.OrderBy(kv => kv.Key.Row).ThenBy(kv => kv.Key.Col).ToArray();
+
+        var oldRowOf = new int[participants.Length];
+        Array.Fill(oldRowOf, -1);
+        for (var r = 0; r < rowMap.Length; r++) oldRowOf[rowMap[r]] = r;
+        var rowStart = new int[participants.Length + 1];
+        var cols = new int[Values.Length + fresh.Length];
+        var vals = new sbyte[cols.Length];
+        var n = 0;
+        var f = 0;
+        for (var row = 0; row < participants.Length; row++)
+        {
+            var old = oldRowOf[row];
+            int k = old < 0 ? 0 : RowStart[old], end = old < 0 ? 0 : RowStart[old + 1];
+            while (k < end || (f < fresh.Length && fresh[f].Key.Row == row))
+            {
+                var oldCol = k < end ? colMap[Columns[k]] : int.MaxValue;
+                var newCol = f < fresh.Length && fresh[f].Key.Row == row ? fresh[f].Key.Col : int.MaxValue;
+                if (newCol <= oldCol)
+                {
+                    cols[n] = newCol;
+                    vals[n++] = fresh[f++].Value;
+                    if (newCol == oldCol) k++; // the new vote replaces the old one
+                }
+                else
+                {
+                    cols[n] = oldCol;
+                    vals[n++] = Values[k++];
+                }
+            }
+            rowStart[row + 1] = n;
+        }
+        var arrival = ArrivalOrder.Select(r => rowMap[r]).ToList();
+        var known = new HashSet<long>(ParticipantIdArray);
+        foreach (var v in added)
+            if (known.Add(v.Participant)) arrival.Add(Array.BinarySearch(participants, v.Participant));
+        var mod = statements.Select(modIds.Contains).ToArray();
+        return new VoteMatrix(participants, statements, mod, rowStart, cols[..n], vals[..n], [.. arrival]);
     }
 
     /// <summary>Every stored vote, row by row.</summary>

@@ -4,6 +4,7 @@ using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Balance;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Deliberations;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
@@ -37,6 +38,10 @@ try
         await DatabaseInitializer.InitializeAsync(app.Services, migrate: true);
         return 0;
     }
+
+    // CLI verbs: `-- consensus analyze <folder> …` / `-- consensus import <folder> --consultation <id>` (Features/Deliberations/ConsensusCli.cs), then exit.
+    if (args is ["consensus", ..])
+        return await ConsensusCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 catch (ConfigurationProblemException e)
 {
