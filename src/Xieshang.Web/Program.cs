@@ -4,6 +4,7 @@ using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Balance;
 using Xieshang.Web.Features.Calendar;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Consultations;
 using Xieshang.Web.Features.Deliberations;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Inbox;
@@ -68,6 +69,7 @@ app.MapWorkCalendarApi();
 app.MapProposalSearchApi();
 app.MapProposalsApi();
 app.MapProposalStatsApi();
+app.MapConsultationsApi();
 
 app.MapRazorComponents<App>();
 

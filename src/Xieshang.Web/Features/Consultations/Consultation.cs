@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure.Data;
 
 namespace Xieshang.Web.Features.Consultations;
@@ -61,9 +63,37 @@ public static class ConsultationTypes
 }
 
 /// <summary>
+/// Step of a consultation (DOMAIN.md §4.5): topic → research → notice → meeting → minutes/recommendations → adoption →
+/// implementation → feedback → closed. The edges are data in <see cref="ConsultationWorkflow"/>.
+/// </summary>
+public enum ConsultationStatus
+{
+    /// <summary>议题确定, code <c>topic</c>.</summary>
+    Topic = 0,
+    /// <summary>调研, code <c>research</c>.</summary>
+    Research = 1,
+    /// <summary>会议通知已发, code <c>notice</c> (the meeting activity is published).</summary>
+    Notice = 2,
+    /// <summary>会议已召开, code <c>meeting</c>.</summary>
+    Meeting = 3,
+    /// <summary>纪要、建议已形成, code <c>minutes</c>.</summary>
+    Minutes = 4,
+    /// <summary>建议报送采纳, code <c>adoption</c>.</summary>
+    Adoption = 5,
+    /// <summary>落实中, code <c>implementation</c>.</summary>
+    Implementation = 6,
+    /// <summary>反馈, code <c>feedback</c>.</summary>
+    Feedback = 7,
+    /// <summary>办结, code <c>closed</c>.</summary>
+    Closed = 8,
+}
+
+/// <summary>
 /// A consultation (协商) held by one committee (<see cref="CommitteeId"/>, scope path copied to <see cref="CommitteePath"/>).
 /// Its meeting is an <see cref="Activity"/> of type <see cref="ActivityType.Consultation"/> (<see cref="ActivityId"/>), which
 /// carries invitations, attendance and duty records. An online deliberation (网络议政) may be attached to it.
+/// Deadlines are counted in working days (<see cref="Proposals.WorkCalendar"/>) from the meeting day: the notice
+/// <see cref="NoticeDays"/> and the materials <see cref="MaterialsDays"/> before it, the minutes <see cref="MinutesDays"/> after it.
 /// </summary>
 public sealed class Consultation
 {
@@ -75,6 +105,40 @@ public sealed class Consultation
     /// <summary>Topic (协商议题), at most 200 characters.</summary>
     public string Title { get; set; } = "";
     public ConsultationType Type { get; set; }
+    public ConsultationStatus Status { get; set; }
+    /// <summary>Background and aims (plain text, at most 4,000 characters).</summary>
+    public string Summary { get; set; } = "";
+    /// <summary>The topic of the yearly plan this consultation carries out (null: outside the plan).</summary>
+    public int? PlanTopicId { get; set; }
+    public ConsultationPlanTopic? PlanTopic { get; set; }
+    /// <summary>The counterpart government department (对口部门), a handling unit; optional.</summary>
+    public int? HandlingUnitId { get; set; }
+    public HandlingUnit? HandlingUnit { get; set; }
+    /// <summary>Planned meeting start (an instant); the activity's times once it exists.</summary>
+    public DateTimeOffset? MeetingAt { get; set; }
+    /// <summary>Planned meeting end.</summary>
+    public DateTimeOffset? MeetingEndsAt { get; set; }
+    /// <summary>Meeting place (会场), at most 200 characters.</summary>
+    public string Place { get; set; } = "";
+    /// <summary>Working days before the meeting by which the notice is due (default 15).</summary>
+    public int NoticeDays { get; set; } = 15;
+    /// <summary>Working days before the meeting by which the materials are due (default 10).</summary>
+    public int MaterialsDays { get; set; } = 10;
+    /// <summary>Working days after the meeting within which minutes or recommendations are due (default 7).</summary>
+    public int MinutesDays { get; set; } = 7;
+    /// <summary>When the notice went out (the meeting activity was published).</summary>
+    public DateTimeOffset? NoticeSentAt { get; set; }
+    /// <summary>When staff marked the materials as sent to participants.</summary>
+    public DateTimeOffset? MaterialsSentAt { get; set; }
+    /// <summary>Minutes (会议纪要) as sanitised HTML (<see cref="Infrastructure.Text.RichText"/>).</summary>
+    public string Minutes { get; set; } = "";
+    public DateTimeOffset? MinutesAt { get; set; }
+    /// <summary>Consensus found at the meeting (达成的共识), plain text typed by staff.</summary>
+    public string Consensus { get; set; } = "";
+    /// <summary>Divergences that remain (存在的分歧), plain text typed by staff.</summary>
+    public string Divergences { get; set; } = "";
+    /// <summary>Feedback to participants (反馈), plain text.</summary>
+    public string Feedback { get; set; } = "";
     /// <summary>The meeting as an activity (attendance, duty records); null until the meeting is scheduled.</summary>
     public int? ActivityId { get; set; }
     public Activity? Activity { get; set; }
@@ -89,9 +153,363 @@ public sealed class Consultation
             b.Property(x => x.Title).HasMaxLength(200);
             b.Property(x => x.CommitteePath).HasMaxLength(64).UseOrdinalCollation();
             b.Property(x => x.CreatedBy).HasMaxLength(64);
+            b.Property(x => x.Summary).HasMaxLength(4000);
+            b.Property(x => x.Place).HasMaxLength(200);
+            b.Property(x => x.Minutes).HasMaxLength(40000);
+            b.Property(x => x.Consensus).HasMaxLength(4000);
+            b.Property(x => x.Divergences).HasMaxLength(4000);
+            b.Property(x => x.Feedback).HasMaxLength(4000);
             b.HasOne(x => x.Committee).WithMany().HasForeignKey(x => x.CommitteeId).OnDelete(DeleteBehavior.Restrict);
             b.HasOne(x => x.Activity).WithMany().HasForeignKey(x => x.ActivityId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne(x => x.PlanTopic).WithMany().HasForeignKey(x => x.PlanTopicId).OnDelete(DeleteBehavior.SetNull);
+            b.HasOne(x => x.HandlingUnit).WithMany().HasForeignKey(x => x.HandlingUnitId).OnDelete(DeleteBehavior.Restrict);
             b.HasIndex(x => x.CommitteePath);
+            b.HasIndex(x => x.ActivityId);
+        }
+    }
+}
+
+/// <summary>One step taken on a consultation (its timeline, and the process section of the report).</summary>
+public sealed class ConsultationEvent
+{
+    public int Id { get; set; }
+    public int ConsultationId { get; set; }
+    /// <summary>Action code (<c>create</c>, a workflow action, <c>minutes</c>, <c>materials</c> …).</summary>
+    public string Action { get; set; } = "";
+    public ConsultationStatus From { get; set; }
+    public ConsultationStatus To { get; set; }
+    public string Note { get; set; } = "";
+    public string By { get; set; } = "";
+    public DateTimeOffset At { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationEvent>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationEvent> b)
+        {
+            b.Property(x => x.Action).HasMaxLength(32);
+            b.Property(x => x.Note).HasMaxLength(1000);
+            b.Property(x => x.By).HasMaxLength(64);
+            b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.ConsultationId);
+        }
+    }
+}
+
+/// <summary>State of a consultation plan: drafted by staff, or published to the committee's members and leaders.</summary>
+public enum PlanStatus
+{
+    Draft = 0,
+    Published = 1,
+}
+
+/// <summary>The yearly consultation plan (年度协商计划) of one committee: one per committee and year.</summary>
+public sealed class ConsultationPlan
+{
+    public int Id { get; set; }
+    public int CommitteeId { get; set; }
+    public Committee? Committee { get; set; }
+    public string CommitteePath { get; set; } = "";
+    public int Year { get; set; }
+    public PlanStatus Status { get; set; }
+    public DateTimeOffset? PublishedAt { get; set; }
+    public string PublishedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationPlan>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationPlan> b)
+        {
+            b.Property(x => x.CommitteePath).HasMaxLength(64).UseOrdinalCollation();
+            b.Property(x => x.PublishedBy).HasMaxLength(64);
+            b.HasOne(x => x.Committee).WithMany().HasForeignKey(x => x.CommitteeId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(x => new { x.CommitteeId, x.Year }).IsUnique();
+            b.HasIndex(x => new { x.CommitteePath, x.Year });
+        }
+    }
+}
+
+/// <summary>Who suggested a plan topic: a party, a special committee, a sector or a lower committee (codes in <see cref="ConsultationWorkflow.SuggesterKinds"/>).</summary>
+public enum SuggesterKind
+{
+    /// <summary>民主党派、工商联, code <c>party</c>.</summary>
+    Party = 1,
+    /// <summary>专门委员会, code <c>special</c>.</summary>
+    SpecialCommittee = 2,
+    /// <summary>界别, code <c>sector</c>.</summary>
+    Sector = 3,
+    /// <summary>下级政协, code <c>lower</c>.</summary>
+    LowerCommittee = 4,
+}
+
+/// <summary>State of a plan topic: suggested, approved, rejected (with a reason), scheduled (month, type, lead special committee).</summary>
+public enum PlanTopicStatus
+{
+    Suggested = 0,
+    Approved = 1,
+    Rejected = 2,
+    Scheduled = 3,
+}
+
+/// <summary>A topic of a yearly plan (协商议题建议), suggested by <see cref="SuggesterKind"/>/<see cref="SuggesterId"/> and reviewed by staff.</summary>
+public sealed class ConsultationPlanTopic
+{
+    public int Id { get; set; }
+    public int PlanId { get; set; }
+    public ConsultationPlan? Plan { get; set; }
+    public string Title { get; set; } = "";
+    /// <summary>Why it matters (plain text, at most 2,000 characters).</summary>
+    public string Reason { get; set; } = "";
+    public SuggesterKind SuggesterKind { get; set; }
+    /// <summary>Id of the special committee, sector or committee that suggested it (0 for a party, named by <see cref="SuggesterName"/>).</summary>
+    public int SuggesterId { get; set; }
+    /// <summary>Its name at the time (shown without joins).</summary>
+    public string SuggesterName { get; set; } = "";
+    public PlanTopicStatus Status { get; set; }
+    public string RejectReason { get; set; } = "";
+    /// <summary>Planned month (1–12) once scheduled.</summary>
+    public int? PlannedMonth { get; set; }
+    /// <summary>Planned day, when known.</summary>
+    public DateOnly? PlannedOn { get; set; }
+    public ConsultationType? Type { get; set; }
+    /// <summary>The special committee that leads (牵头) it.</summary>
+    public int? LeadSpecialCommitteeId { get; set; }
+    public SpecialCommittee? LeadSpecialCommittee { get; set; }
+    public string ReviewedBy { get; set; } = "";
+    public DateTimeOffset? ReviewedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationPlanTopic>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationPlanTopic> b)
+        {
+            b.Property(x => x.Title).HasMaxLength(200);
+            b.Property(x => x.Reason).HasMaxLength(2000);
+            b.Property(x => x.SuggesterName).HasMaxLength(100);
+            b.Property(x => x.RejectReason).HasMaxLength(1000);
+            b.Property(x => x.ReviewedBy).HasMaxLength(64);
+            b.Property(x => x.CreatedBy).HasMaxLength(64);
+            b.HasOne(x => x.Plan).WithMany().HasForeignKey(x => x.PlanId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne(x => x.LeadSpecialCommittee).WithMany().HasForeignKey(x => x.LeadSpecialCommitteeId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(x => x.PlanId);
+        }
+    }
+}
+
+/// <summary>Category of a non-member participant of a consultation (codes in <see cref="ConsultationWorkflow.ParticipantCategories"/>).</summary>
+public enum ParticipantCategory
+{
+    /// <summary>党政部门干部, code <c>official</c>.</summary>
+    Official = 1,
+    /// <summary>企业家, code <c>entrepreneur</c>.</summary>
+    Entrepreneur = 2,
+    /// <summary>金融机构人员, code <c>banker</c>.</summary>
+    Banker = 3,
+    /// <summary>村（居）民, code <c>villager</c>.</summary>
+    Villager = 4,
+    /// <summary>专家学者, code <c>expert</c>.</summary>
+    Expert = 5,
+    /// <summary>其他, code <c>other</c>.</summary>
+    Other = 9,
+}
+
+/// <summary>
+/// A non-member taking part in a consultation (officials, entrepreneurs, bankers, villagers): entered by staff or
+/// self-registered through an invitation link (<see cref="InviteLinkId"/>). Members take part through the meeting's
+/// activity invitations instead.
+/// </summary>
+public sealed class ConsultationParticipant
+{
+    public int Id { get; set; }
+    public int ConsultationId { get; set; }
+    /// <summary>Name as written (may hold <c>·</c> and characters beyond the BMP), at most 50 UTF-16 units.</summary>
+    public string Name { get; set; } = "";
+    public string Organization { get; set; } = "";
+    /// <summary>Role or identity (职务/身份), e.g. 村党支部书记.</summary>
+    public string Role { get; set; } = "";
+    public ParticipantCategory Category { get; set; }
+    /// <summary>Mobile phone, optional.</summary>
+    public string Phone { get; set; } = "";
+    /// <summary>The invitation link used to register (null: entered by staff).</summary>
+    public int? InviteLinkId { get; set; }
+    /// <summary>Attended the meeting (null: not yet recorded).</summary>
+    public bool? Attended { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationParticipant>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationParticipant> b)
+        {
+            b.Property(x => x.Name).HasMaxLength(50);
+            b.Property(x => x.Organization).HasMaxLength(100);
+            b.Property(x => x.Role).HasMaxLength(50);
+            b.Property(x => x.Phone).HasMaxLength(20);
+            b.Property(x => x.CreatedBy).HasMaxLength(64);
+            b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<ConsultationInviteLink>().WithMany().HasForeignKey(x => x.InviteLinkId).OnDelete(DeleteBehavior.SetNull);
+            b.HasIndex(x => x.ConsultationId);
+        }
+    }
+}
+
+/// <summary>
+/// An invitation link for non-members to register (<c>/c/{Token}</c>, no sign-in): a random token (32 bytes,
+/// base64url), bounded to <see cref="MaxRegistrations"/> registrations, refused once <see cref="RevokedAt"/> is set or
+/// the consultation's meeting has ended.
+/// </summary>
+public sealed class ConsultationInviteLink
+{
+    public int Id { get; set; }
+    public int ConsultationId { get; set; }
+    public Consultation? Consultation { get; set; }
+    public string Token { get; set; } = "";
+    /// <summary>Who it was given to (e.g. 大湾镇海坪村), shown to staff.</summary>
+    public string Label { get; set; } = "";
+    public int MaxRegistrations { get; set; } = 100;
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationInviteLink>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationInviteLink> b)
+        {
+            b.Property(x => x.Token).HasMaxLength(64).UseOrdinalCollation();
+            b.Property(x => x.Label).HasMaxLength(100);
+            b.Property(x => x.CreatedBy).HasMaxLength(64);
+            b.HasOne(x => x.Consultation).WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.Token).IsUnique();
+        }
+    }
+}
+
+/// <summary>A file of a consultation: a material (会议材料) or evidence of a recommendation's implementation (<see cref="RecommendationId"/>).</summary>
+public sealed class ConsultationFile
+{
+    public int Id { get; set; }
+    public int ConsultationId { get; set; }
+    /// <summary>The recommendation whose implementation it evidences (null: a material of the consultation).</summary>
+    public int? RecommendationId { get; set; }
+    public string FileName { get; set; } = "";
+    public string ContentType { get; set; } = "application/octet-stream";
+    public long Size { get; set; }
+    public byte[] Content { get; set; } = [];
+    public string UploadedBy { get; set; } = "";
+    public DateTimeOffset UploadedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<ConsultationFile>
+    {
+        public void Configure(EntityTypeBuilder<ConsultationFile> b)
+        {
+            b.Property(x => x.FileName).HasMaxLength(200);
+            b.Property(x => x.ContentType).HasMaxLength(120);
+            b.Property(x => x.UploadedBy).HasMaxLength(64);
+            b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.ConsultationId);
+        }
+    }
+}
+
+/// <summary>Adoption of a recommendation (codes <c>pending</c>, <c>adopted</c>, <c>partly</c>, <c>not-adopted</c>).</summary>
+public enum AdoptionStatus
+{
+    Pending = 0,
+    Adopted = 1,
+    PartlyAdopted = 2,
+    NotAdopted = 3,
+}
+
+/// <summary>
+/// A recommendation (协商建议) of a consultation: an outcome (DOMAIN.md §4.8) with adoption status and adopting body,
+/// leader instructions, implementation progress (percent 0–100, milestones, evidence) until implemented, and feedback.
+/// <see cref="MemberIds"/> are the members who put it forward; leader instructions earn them duty records.
+/// </summary>
+public sealed class Recommendation
+{
+    public int Id { get; set; }
+    public int ConsultationId { get; set; }
+    public int SortOrder { get; set; }
+    public string Title { get; set; } = "";
+    /// <summary>Plain text, at most 4,000 characters.</summary>
+    public string Text { get; set; } = "";
+    public AdoptionStatus Adoption { get; set; }
+    /// <summary>The body that adopted it (采纳单位), e.g. 六盘水市人民政府.</summary>
+    public string AdoptingBody { get; set; } = "";
+    public DateOnly? AdoptedOn { get; set; }
+    public string AdoptionNote { get; set; } = "";
+    /// <summary>Implementation progress in percent (0–100).</summary>
+    public int Percent { get; set; }
+    /// <summary>Evidence of implementation (落实情况), plain text.</summary>
+    public string Evidence { get; set; } = "";
+    /// <summary>Day it was fully implemented (set when <see cref="Percent"/> reaches 100).</summary>
+    public DateOnly? ImplementedOn { get; set; }
+    public string Feedback { get; set; } = "";
+    public DateOnly? FeedbackOn { get; set; }
+    public List<int> MemberIds { get; set; } = [];
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    internal sealed class Configuration : IEntityTypeConfiguration<Recommendation>
+    {
+        public void Configure(EntityTypeBuilder<Recommendation> b)
+        {
+            b.ToTable("ConsultationRecommendations");
+            b.Property(x => x.Title).HasMaxLength(200);
+            b.Property(x => x.Text).HasMaxLength(4000);
+            b.Property(x => x.AdoptingBody).HasMaxLength(100);
+            b.Property(x => x.AdoptionNote).HasMaxLength(1000);
+            b.Property(x => x.Evidence).HasMaxLength(4000);
+            b.Property(x => x.Feedback).HasMaxLength(2000);
+            b.PrimitiveCollection(x => x.MemberIds);
+            b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.ConsultationId);
+        }
+    }
+}
+
+/// <summary>A leader's instruction (领导批示) on a recommendation.</summary>
+public sealed class RecommendationInstruction
+{
+    public int Id { get; set; }
+    public int RecommendationId { get; set; }
+    public string LeaderName { get; set; } = "";
+    public OpinionLevel Level { get; set; }
+    public string Text { get; set; } = "";
+    public DateOnly On { get; set; }
+    public string RecordedBy { get; set; } = "";
+
+    internal sealed class Configuration : IEntityTypeConfiguration<RecommendationInstruction>
+    {
+        public void Configure(EntityTypeBuilder<RecommendationInstruction> b)
+        {
+            b.Property(x => x.LeaderName).HasMaxLength(64);
+            b.Property(x => x.Text).HasMaxLength(2000);
+            b.Property(x => x.RecordedBy).HasMaxLength(64);
+            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.RecommendationId);
+        }
+    }
+}
+
+/// <summary>A milestone of a recommendation's implementation (落实节点): what, due when, done when.</summary>
+public sealed class RecommendationMilestone
+{
+    public int Id { get; set; }
+    public int RecommendationId { get; set; }
+    public string Title { get; set; } = "";
+    public DateOnly? DueOn { get; set; }
+    public DateOnly? DoneOn { get; set; }
+    public string Note { get; set; } = "";
+
+    internal sealed class Configuration : IEntityTypeConfiguration<RecommendationMilestone>
+    {
+        public void Configure(EntityTypeBuilder<RecommendationMilestone> b)
+        {
+            b.Property(x => x.Title).HasMaxLength(200);
+            b.Property(x => x.Note).HasMaxLength(1000);
+            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => x.RecommendationId);
         }
     }
 }

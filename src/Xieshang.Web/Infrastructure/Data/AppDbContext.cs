@@ -73,6 +73,15 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DeliberationStatement> DeliberationStatements => Set<DeliberationStatement>();
     public DbSet<DeliberationVote> DeliberationVotes => Set<DeliberationVote>();
     public DbSet<DeliberationMapSnapshot> DeliberationMaps => Set<DeliberationMapSnapshot>();
+    public DbSet<ConsultationEvent> ConsultationEvents => Set<ConsultationEvent>();
+    public DbSet<ConsultationPlan> ConsultationPlans => Set<ConsultationPlan>();
+    public DbSet<ConsultationPlanTopic> ConsultationPlanTopics => Set<ConsultationPlanTopic>();
+    public DbSet<ConsultationParticipant> ConsultationParticipants => Set<ConsultationParticipant>();
+    public DbSet<ConsultationInviteLink> ConsultationInviteLinks => Set<ConsultationInviteLink>();
+    public DbSet<ConsultationFile> ConsultationFiles => Set<ConsultationFile>();
+    public DbSet<Recommendation> Recommendations => Set<Recommendation>();
+    public DbSet<RecommendationInstruction> RecommendationInstructions => Set<RecommendationInstruction>();
+    public DbSet<RecommendationMilestone> RecommendationMilestones => Set<RecommendationMilestone>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
