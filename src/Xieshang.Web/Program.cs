@@ -31,6 +31,7 @@ try
     builder.AddNotifications();
     builder.AddProposalDeadlines();
     builder.AddProposalSearch();
+    builder.AddDeliberations();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
@@ -69,6 +70,7 @@ app.MapWorkCalendarApi();
 app.MapProposalSearchApi();
 app.MapProposalsApi();
 app.MapProposalStatsApi();
+app.MapDeliberations();
 app.MapConsultationsApi();
 
 app.MapRazorComponents<App>();

@@ -1,0 +1,239 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Deliberations;
+using Xieshang.Web.Infrastructure.Jobs;
+using static Xieshang.Tests.Features.Deliberations.DeliberationTestData;
+
+namespace Xieshang.Tests.Features.Deliberations;
+
+/// <summary>
+/// The opinion map in the platform: recompute (warm, stored, moderated-out statements in the maths), the map API and
+/// "my group", the consultation report's summary, the per-deliberation lease, the debounce, the background job within
+/// two seconds, and comment-priority routing.
+/// </summary>
+public abstract class DeliberationMapTests(AppFactory app)
+{
+    private static readonly string[] Seeds =
+    [
+        "老城区应优先建设社区嵌入式养老院", "养老补贴应向农村倾斜", "应鼓励社会资本举办养老机构", "居家养老上门服务应纳入医保",
+        "新建小区必须配建养老用房", "养老护理员应统一提高待遇", "村级互助养老点应由村集体运营", "养老服务应以政府兜底为主",
+        "应建立全市统一的养老服务信息平台", "不应再新建大型养老院",
+    ];
+
+    /// <summary>
+    /// Two camps of <paramref name="perCamp"/> synthetic participants: camp A agrees with statements 0–3 and disagrees with
+    /// 4–7, camp B the opposite; everyone agrees with 8 and disagrees with 9. Each participant skips one camp statement.
+    /// </summary>
+    /// <remarks>Votes are dated <paramref name="at"/> (default 30 s ago); a date in the future keeps the background job away.</remarks>
+    private async Task<(int Id, List<int> Statements)> TwoCampsAsync(int perCamp = 30, DateTimeOffset? at = null)
+    {
+        var id = await OpenAsync(app, seeds: Seeds);
+        var statements = await AcceptedAsync(app, id);
+        await app.WithDbAsync(async db =>
+        {
+            var now = at ?? DateTimeOffset.UtcNow.AddSeconds(-30);
+            for (var i = 0; i < 2 * perCamp; i++)
+            {
+                var p = new DeliberationParticipant { DeliberationId = id, AnonymousKey = $"synthetic-{i}", CreatedAt = now };
+                db.DeliberationParticipants.Add(p);
+                await db.SaveChangesAsync();
+                var campA = i % 2 == 0;
+                for (var s = 0; s < 10; s++)
+                {
+                    if (s < 8 && s == i % 8) continue;
+                    short v = s switch { < 4 => (short)(campA ? 1 : -1), < 8 => (short)(campA ? -1 : 1), 8 => 1, _ => -1 };
+                    db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[s], Value = v, UpdatedAt = now });
+                }
+            }
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        return (id, statements);
+    }
+
+    /// <summary>Recomputes now; the background job of the app under test may hold the lease for a moment, so it waits for it (up to 10 s).</summary>
+    private async Task<bool> RecomputeAsync(int id)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await app.WithDbAsync(db => DeliberationMaps.RecomputeAsync(db, id, TimeProvider.System, default))) return true;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    [Fact]
+    public async Task Recompute_finds_the_two_camps_consensus_and_divisive_statements_and_the_member_sees_their_group()
+    {
+        var (id, statements) = await TwoCampsAsync();
+        // The member votes like camp A.
+        var member = await app.ClientAsAsync("member.520200");
+        for (var s = 0; s < 10; s++)
+            Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statements[s], s switch { < 4 => 1, < 8 => -1, 8 => 1, _ => -1 }));
+
+        Assert.True(await RecomputeAsync(id));
+        var map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
+        var groups = map.GetProperty("groups").EnumerateArray().ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(["第1组", "第2组"], groups.Select(g => g.GetProperty("name").GetString()));
+        Assert.Equal(61, groups.Sum(g => g.GetProperty("size").GetInt32()));
+        Assert.Equal(61, map.GetProperty("participants").GetInt32());
+        Assert.Contains(Seeds[8], map.GetProperty("consensusAgree").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
+        Assert.Contains(Seeds[9], map.GetProperty("consensusDisagree").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
+        var divisive = map.GetProperty("divisive").EnumerateArray().Select(s => s.GetProperty("text").GetString()).ToList();
+        Assert.NotEmpty(divisive);
+        Assert.All(divisive, t => Assert.Contains(t, Seeds[..8]));
+        // Bridging: the statement everyone agrees with ranks first.
+        Assert.Equal(Seeds[8], map.GetProperty("ranked")[0].GetProperty("text").GetString());
+        // What sets a group apart: its camp's statements, agreed inside and not outside.
+        var distinct = groups.SelectMany(g => g.GetProperty("distinct").EnumerateArray()).ToList();
+        Assert.NotEmpty(distinct);
+        Assert.All(distinct.Where(d => d.GetProperty("direction").GetString() == "agree"),
+            d => Assert.True(d.GetProperty("agreeInPercent").GetInt32() > d.GetProperty("agreeOutPercent").GetInt32()));
+
+        var mine = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/my-group");
+        var myName = mine.GetProperty("name").GetString();
+        Assert.Matches("^第[12]组$", myName);
+        // The member's group is the group agreeing with camp A's first statement.
+        var campA = groups.Single(g => g.GetProperty("distinct").EnumerateArray().Any(d => d.GetProperty("text").GetString() == Seeds[0] && d.GetProperty("direction").GetString() == "agree")
+            || g.GetProperty("distinct").EnumerateArray().Any(d => d.GetProperty("text").GetString() == Seeds[4] && d.GetProperty("direction").GetString() == "disagree"));
+        Assert.Equal(campA.GetProperty("name").GetString(), myName);
+        Assert.Equal(myName, map.GetProperty("myGroupName").GetString());
+
+        // The consultation report's summary.
+        var consultation = await app.WithDbAsync(db => db.Deliberations.Where(d => d.Id == id).Select(d => d.ConsultationId).FirstAsync());
+        var summary = await app.WithDbAsync(db => DeliberationSummary.ForConsultationAsync(db, consultation, default));
+        Assert.NotNull(summary);
+        Assert.Equal(61, summary.Participants);
+        Assert.Equal(10, summary.Statements);
+        Assert.Equal(2 * 30 * 9 + 10, summary.Votes);
+        Assert.Equal(2, summary.Groups.Count);
+        Assert.Contains(Seeds[8], summary.ConsensusAgree);
+        Assert.Contains(Seeds[9], summary.ConsensusDisagree);
+        Assert.Contains(summary.Groups.SelectMany(g => g.Distinct), t => t.Contains("本组同意") && t.Contains("其他组同意"));
+        Assert.Null(await app.WithDbAsync(db => DeliberationSummary.ForConsultationAsync(db, 999_999, default)));
+
+        // Warm start: the stored state is read back, and a rejected statement leaves the lists but stays in the maths.
+        var state = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id).Select(m => m.State).FirstAsync());
+        Assert.NotNull(DeliberationMapData.DeserializeState(state));
+        var staff = await app.ClientAsAsync("staff.520200");
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/deliberations/{id}/statements/{statements[8]}/moderate", new { decision = "reject", reason = "表述不清" })).StatusCode);
+        Assert.True(await RecomputeAsync(id));
+        map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
+        Assert.DoesNotContain(Seeds[8], map.GetProperty("consensusAgree").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
+        Assert.DoesNotContain(Seeds[8], map.GetProperty("ranked").EnumerateArray().Select(s => s.GetProperty("text").GetString()));
+        Assert.Equal(10, map.GetProperty("statements").GetInt32()); // the moderated-out column is still in the matrix
+        Assert.Equal(2, map.GetProperty("groups").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_computation_another_instance_holds_the_lease_for_is_skipped()
+    {
+        var (id, _) = await TwoCampsAsync(10, DateTimeOffset.UtcNow.AddYears(5));
+        await app.WithDbAsync(async db =>
+        {
+            db.JobLeases.Add(new JobLease { Name = DeliberationMaps.LeaseName(id), Holder = "other-instance", ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(1) });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        Assert.False(await app.WithDbAsync(db => DeliberationMaps.RecomputeAsync(db, id, TimeProvider.System, default)));
+        Assert.False(await app.WithDbAsync(db => db.DeliberationMaps.AnyAsync(m => m.DeliberationId == id)));
+        await app.WithDbAsync(db => db.JobLeases.Where(l => l.Name == DeliberationMaps.LeaseName(id)).ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))));
+        Assert.True(await RecomputeAsync(id));
+        Assert.True(await app.WithDbAsync(db => db.DeliberationMaps.AnyAsync(m => m.DeliberationId == id)));
+    }
+
+    [Fact]
+    public async Task Due_waits_for_a_quiet_moment_but_never_longer_than_the_maximum_delay()
+    {
+        var id = await OpenAsync(app);
+        var statements = await AcceptedAsync(app, id);
+        var options = new DeliberationOptions { MapQuietMilliseconds = 400, MapMaxDelayMilliseconds = 1200 };
+        var t0 = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await app.WithDbAsync(async db =>
+        {
+            var p = new DeliberationParticipant { DeliberationId = id, AnonymousKey = "due-test", CreatedAt = t0 };
+            db.DeliberationParticipants.Add(p);
+            await db.SaveChangesAsync();
+            db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[0], Value = 1, UpdatedAt = t0 });
+            db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[1], Value = 1, UpdatedAt = t0.AddMilliseconds(1000) });
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        async Task<bool> DueAt(int ms) => (await app.WithDbAsync(db => DeliberationMaps.DueAsync(db, t0.AddMilliseconds(ms), options, default))).Contains(id);
+        Assert.False(await DueAt(1100));  // last vote 100 ms ago, first 1100 ms ago: wait
+        Assert.True(await DueAt(1250));   // first vote 1250 ms ago: the maximum delay is over
+        Assert.True(await DueAt(1450));   // quiet for 450 ms
+
+        var clock = new FakeTimeProvider(t0.AddMilliseconds(1500));
+        var done = await app.WithDbAsync(db => DeliberationMaps.RunOnceAsync(db, clock, options, default));
+        Assert.Contains(id, done);
+        Assert.False(await DueAt(5000));  // the map includes every vote now
+    }
+
+    [Fact]
+    public async Task The_background_job_recomputes_within_two_seconds_of_the_last_vote()
+    {
+        var id = await OpenAsync(app);
+        var statements = await AcceptedAsync(app, id);
+        var member = await app.ClientAsAsync("member.520200");
+        foreach (var s in statements) Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, s, 1));
+        var lastVote = await app.WithDbAsync(db => db.DeliberationVotes.Where(v => v.DeliberationId == id).MaxAsync(v => v.UpdatedAt));
+        DateTimeOffset? computed = null;
+        for (var i = 0; i < 100 && computed is null; i++)
+        {
+            await Task.Delay(100);
+            computed = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id && m.ThroughAt >= lastVote).Select(m => (DateTimeOffset?)m.ComputedAt).FirstOrDefaultAsync());
+        }
+        Assert.NotNull(computed);
+        Assert.True(computed.Value - lastVote < TimeSpan.FromSeconds(2), $"map computed {(computed.Value - lastVote).TotalMilliseconds:0} ms after the last vote");
+        var map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
+        Assert.Equal(3, map.GetProperty("votes").GetInt32());
+    }
+
+    [Fact]
+    public async Task Routing_weights_by_priority_new_statements_get_the_top_priority_and_voted_or_rejected_ones_never_come_back()
+    {
+        var ids = new[] { 1, 2, 3 };
+        var random = new Random(42);
+        var counts = new int[3];
+        var priorities = new Dictionary<int, double> { [1] = 1, [2] = 9 };
+        for (var i = 0; i < 20_000; i++) counts[DeliberationRules.Choose(ids, priorities, random)]++;
+        // Statement 3 is newer than the map: it gets the top priority (9), like statement 2.
+        Assert.InRange(counts[0] / 20_000.0, 0.04, 0.065);
+        Assert.InRange(counts[1] / 20_000.0, 0.45, 0.50);
+        Assert.InRange(counts[2] / 20_000.0, 0.45, 0.50);
+        // No map: uniform.
+        Array.Clear(counts);
+        for (var i = 0; i < 30_000; i++) counts[DeliberationRules.Choose(ids, null, random)]++;
+        Assert.All(counts, c => Assert.InRange(c / 30_000.0, 0.31, 0.355));
+
+        var (id, statements) = await TwoCampsAsync(10);
+        var staff = await app.ClientAsAsync("staff.520200");
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/deliberations/{id}/statements/{statements[0]}/moderate", new { decision = "reject", reason = "重复" })).StatusCode);
+        Assert.True(await RecomputeAsync(id));
+        var member = await app.ClientAsAsync("member.520200");
+        var seen = new List<int>();
+        for (var i = 0; i < 9; i++)
+        {
+            var next = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/next");
+            Assert.Equal(i, next.GetProperty("voted").GetInt32());
+            Assert.Equal(9, next.GetProperty("total").GetInt32());
+            var sid = next.GetProperty("statement").GetProperty("id").GetInt32();
+            Assert.DoesNotContain(sid, seen);
+            Assert.NotEqual(statements[0], sid);
+            seen.Add(sid);
+            Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, sid, 0));
+        }
+        var done = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/next");
+        Assert.Equal(JsonValueKind.Null, done.GetProperty("statement").ValueKind);
+        Assert.Equal(9, done.GetProperty("voted").GetInt32());
+    }
+}
+
+public sealed class DeliberationMapSqliteTests(SqliteAppFactory app) : DeliberationMapTests(app), IClassFixture<SqliteAppFactory>;
+public sealed class DeliberationMapPostgresTests(PostgresAppFactory app) : DeliberationMapTests(app), IClassFixture<PostgresAppFactory>;
