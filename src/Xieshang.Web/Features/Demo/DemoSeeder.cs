@@ -78,6 +78,7 @@ public static class DemoSeeder
         {
             await DemoActivities.SeedAsync(db, clock, ct);
             await DemoProposals.SeedAsync(db, users, password, proposals, clock, ct);
+            if (proposals) await DemoConsultations.SeedAsync(db, clock, ct); // the same flag: the proposal office's demo work
         }
         finally
         {

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Consultations;
+using Xieshang.Web.Features.Demo;
+using Xieshang.Web.Infrastructure.Auth;
+using Xieshang.Web.Infrastructure.Data;
+
+namespace Xieshang.Tests.Features.Demo;
+
+/// <summary>The demo's consultation work for 六盘水 at first start: the published plan, its topics, three consultations; seeded once.</summary>
+public abstract class DemoConsultationsTests(AppFactory app)
+{
+    private Task<int[]> CountsAsync() => app.WithDbAsync(async db => new[]
+    {
+        await db.ConsultationPlans.CountAsync(), await db.ConsultationPlanTopics.CountAsync(), await db.Consultations.CountAsync(),
+        await db.Recommendations.CountAsync(), await db.RecommendationInstructions.CountAsync(), await db.RecommendationMilestones.CountAsync(),
+        await db.ConsultationParticipants.CountAsync(), await db.ConsultationInviteLinks.CountAsync(), await db.ConsultationEvents.CountAsync(),
+        await db.Activities.CountAsync(), await db.Invitations.CountAsync(), await db.DutyRecords.CountAsync(),
+    });
+
+    [Fact]
+    public async Task The_demo_has_a_published_plan_and_three_consultations_of_520200()
+    {
+        var (plan, topics, consultations, recs, instructions, milestones, participants, links) = await app.WithDbAsync(async db => (
+            await db.ConsultationPlans.Include(p => p.Committee).SingleAsync(),
+            await db.ConsultationPlanTopics.OrderBy(t => t.Id).ToListAsync(),
+            await db.Consultations.Include(c => c.Committee).OrderBy(c => c.Id).ToListAsync(),
+            await db.Recommendations.OrderBy(r => r.SortOrder).ToListAsync(),
+            await db.RecommendationInstructions.ToListAsync(),
+            await db.RecommendationMilestones.ToListAsync(),
+            await db.ConsultationParticipants.ToListAsync(),
+            await db.ConsultationInviteLinks.ToListAsync()));
+        Assert.Equal("520200", plan.Committee!.Code);
+        Assert.Equal(PlanStatus.Published, plan.Status);
+        Assert.Equal([SuggesterKind.Party, SuggesterKind.SpecialCommittee, SuggesterKind.Sector, SuggesterKind.LowerCommittee], topics.Select(t => t.SuggesterKind));
+        Assert.Equal(3, topics.Count(t => t.Status == PlanTopicStatus.Scheduled && t.PlannedMonth is >= 1 and <= 12));
+        var rejected = Assert.Single(topics, t => t.Status == PlanTopicStatus.Rejected);
+        Assert.NotEmpty(rejected.RejectReason);
+
+        Assert.Equal(3, consultations.Count);
+        Assert.All(consultations, c => Assert.Equal("520200", c.Committee!.Code));
+        var thematic = Assert.Single(consultations, c => c.Type == ConsultationType.Thematic);
+        Assert.Equal(ConsultationStatus.Implementation, thematic.Status);
+        Assert.NotEmpty(thematic.Minutes);
+        Assert.Equal(3, recs.Count);
+        Assert.All(recs, r => Assert.Equal(thematic.Id, r.ConsultationId));
+        Assert.Equal([AdoptionStatus.Adopted, AdoptionStatus.PartlyAdopted, AdoptionStatus.Pending], recs.Select(r => r.Adoption));
+        Assert.Equal(60, recs[0].Percent);
+        Assert.Equal(recs[0].Id, Assert.Single(instructions).RecommendationId);
+        Assert.True(milestones.Count >= 2);
+        Assert.All(milestones, m => Assert.Equal(recs[0].Id, m.RecommendationId));
+
+        var courtyard = Assert.Single(consultations, c => c.Type == ConsultationType.Courtyard);
+        Assert.Equal(4, participants.Count);
+        Assert.All(participants, p => Assert.Equal(courtyard.Id, p.ConsultationId));
+        Assert.Contains(participants, p => p.Name.Contains('·'));
+        Assert.Contains(participants, p => p.Name.Contains("𬱖", StringComparison.Ordinal));
+        Assert.Equal([ParticipantCategory.Official, ParticipantCategory.Banker, ParticipantCategory.Villager],
+            participants.Select(p => p.Category).Distinct().Order());
+        var link = Assert.Single(links);
+        Assert.Equal(courtyard.Id, link.ConsultationId);
+        var open = await app.WithDbAsync(db => ConsultationRules.LinkClosedAsync(db, link, courtyard, TimeProvider.System, CancellationToken.None));
+        Assert.Null(open);
+
+        var online = Assert.Single(consultations, c => c.Type == ConsultationType.Online);
+        Assert.InRange((online.MeetingAt!.Value - DateTimeOffset.UtcNow).TotalDays, 19, 22);
+        Assert.Null(online.NoticeSentAt);
+        var deadlines = await app.WithDbAsync(db => ConsultationQueries.DeadlinesAsync(db, online, TimeProvider.System, CancellationToken.None));
+        Assert.Contains(deadlines, d => d.Code == "notice" && d.DoneAt == null);
+    }
+
+    [Fact]
+    public async Task The_staff_see_the_demo_consultations_and_a_second_start_adds_nothing()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var id = await app.WithDbAsync(db => db.Consultations.Where(c => c.Type == ConsultationType.Thematic).Select(c => c.Id).FirstAsync());
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await staff.GetAsync($"/api/consultations/{id}")).StatusCode);
+
+        var before = await CountsAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            await DemoSeeder.SeedAsync(db, users, AppFactory.DemoPassword, TimeProvider.System, NullLogger.Instance, CancellationToken.None, proposals: true);
+            await DemoConsultations.SeedAsync(db, TimeProvider.System, CancellationToken.None);
+        }
+        Assert.Equal(before, await CountsAsync());
+        Assert.True(before[2] == 3 && before[3] == 3);
+    }
+}
+
+public sealed class DemoConsultationsSqliteTests(DemoProposalsSqliteFactory f) : DemoConsultationsTests(f), IClassFixture<DemoProposalsSqliteFactory>;
+public sealed class DemoConsultationsPostgresTests(DemoProposalsPostgresFactory f) : DemoConsultationsTests(f), IClassFixture<DemoProposalsPostgresFactory>;
