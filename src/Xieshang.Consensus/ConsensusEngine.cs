@@ -34,10 +34,16 @@ public static class ConsensusEngine
         for (var r = 0; r < n; r++) rawCounts[r] = votes.RowStart[r + 1] - votes.RowStart[r];
         var inConvRows = InConv(votes, rawCounts, previous, options);
 
+        var phases = new Dictionary<string, double>();
+        var phase = Stopwatch.StartNew();
+        void Mark(string name) { phases[name] = phase.Elapsed.TotalSeconds; phase.Restart(); }
+        Mark("in-conv");
         var pca = SparsePca.Compute(votes, previous, options.PcaIterations);
+        Mark("pca");
         var positions = SparsePca.ProjectParticipants(votes, pca);
         var (statementPositions, extremity) = SparsePca.ProjectStatements(votes, pca);
 
+        Mark("projection");
         // Base clusters on the in-conv participants' positions, in arrival order (k-means starts from the first arrivals).
         var rank = new int[n];
         for (var i = 0; i < n; i++) rank[votes.ArrivalOrder[i]] = i;
@@ -46,6 +52,7 @@ public static class ConsensusEngine
         for (var i = 0; i < inConvRows.Length; i++) points[i] = positions[inConvRows[i]];
         var baseInit = previous is null ? null : previous.BaseCenters;
         var baseClusters = KMeans.Run(points, null, options.BaseClusterCount, baseInit, options.KMeansIterations);
+        Mark("base-clusters");
 
         // Groups: weighted k-means on the base-cluster centres, k chosen by silhouette (and smoothed when warm).
         var baseCenters = baseClusters.Select(c => c.Center).ToArray();
@@ -62,6 +69,7 @@ public static class ConsensusEngine
             silhouettes[k] = KMeans.Silhouette(baseCenters, clustering);
         }
         var (shownK, candidateK, streak) = SmoothK(silhouettes, previous, options.KSmootherUpdates);
+        Mark("groups");
 
         // Participants' groups.
         var participantGroup = Enumerable.Repeat(-1, n).ToArray();
@@ -91,9 +99,7 @@ public static class ConsensusEngine
                 if (Array.BinarySearch(votes.StatementIdArray, id) is var j and >= 0) meta[j] = true;
         var priorities = GroupStatistics.CommentPriorities(groupVotes, extremity, meta, m);
 
-        var scaledCounts = new int[n];
-        var modOut = votes.ModeratedOutCount;
-        for (var r = 0; r < n; r++) scaledCounts[r] = ScaledVoteCount(votes, r, modOut);
+        Mark("statistics");
 
         var state = new ConsensusState
         {
@@ -131,6 +137,7 @@ public static class ConsensusEngine
             CommentPriorities = priorities,
             State = state,
             Seconds = clock.Elapsed.TotalSeconds,
+            PhaseSeconds = phases,
         };
     }
 

@@ -7,27 +7,29 @@ internal static class GroupStatistics
     internal static VoteCounts[][] Count(VoteMatrix votes, int[] participantGroup, int groupCount)
     {
         var m = votes.StatementIdArray.Length;
-        var a = new int[groupCount, m];
-        var d = new int[groupCount, m];
-        var s = new int[groupCount, m];
+        // Flat counters [group · m + column]: one pass over the votes, no per-cell objects.
+        var a = new int[groupCount * m];
+        var d = new int[groupCount * m];
+        var s = new int[groupCount * m];
         for (var r = 0; r < participantGroup.Length; r++)
         {
             var g = participantGroup[r];
             if (g < 0) continue;
+            var offset = g * m;
             for (var k = votes.RowStart[r]; k < votes.RowStart[r + 1]; k++)
             {
-                var j = votes.Columns[k];
-                s[g, j]++;
-                if (votes.Values[k] > 0) a[g, j]++;
-                else if (votes.Values[k] < 0) d[g, j]++;
+                var i = offset + votes.Columns[k];
+                s[i]++;
+                var v = votes.Values[k];
+                if (v > 0) a[i]++;
+                else if (v < 0) d[i]++;
             }
         }
         var result = new VoteCounts[groupCount][];
         for (var g = 0; g < groupCount; g++)
         {
             result[g] = new VoteCounts[m];
-            for (var j = 0; j < m; j++)
-                result[g][j] = new VoteCounts(a[g, j], d[g, j], s[g, j]);
+            for (var j = 0; j < m; j++) result[g][j] = new VoteCounts(a[g * m + j], d[g * m + j], s[g * m + j]);
         }
         return result;
     }

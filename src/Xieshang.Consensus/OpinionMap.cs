@@ -118,6 +118,8 @@ public sealed class OpinionMap
     public required ConsensusState State { get; init; }
     /// <summary>Wall-clock seconds the computation took.</summary>
     public double Seconds { get; set; }
+    /// <summary>Seconds per phase (in-conv, pca, projection, base-clusters, groups, statistics), for logs and benchmarks.</summary>
+    public IReadOnlyDictionary<string, double> PhaseSeconds { get; init; } = new Dictionary<string, double>();
 
     /// <summary>Column of statement <paramref name="statementId"/>, or −1.</summary>
     public int StatementColumn(long statementId) => Array.BinarySearch(StatementIds, statementId) is var i and >= 0 ? i : -1;
