@@ -135,7 +135,8 @@ public static class ConsensusCli
     public static PolisConversation Load(string folder)
     {
         if (!Directory.Exists(folder))
-            throw new InputException($"folder not found: {folder} / 找不到目录：{folder}");
+            throw new InputException($"folder not found: {Path.GetFullPath(folder)} / 找不到目录：{Path.GetFullPath(folder)}" +
+                                     " (dotnet run runs in src/Xieshang.Web: give an absolute path / 请使用绝对路径)");
         string[] voteFiles = ["participants-votes.csv", "votes.csv", "votes.json"];
         if (!voteFiles.Any(f => File.Exists(Path.Combine(folder, f))))
             throw new InputException($"no votes file in {folder}: expected participants-votes.csv, votes.csv (with comments.csv) or votes.json (with comments.json) / " +
@@ -157,7 +158,7 @@ public static class ConsensusCli
         if (o.Replay && conv.History.Count == 0)
             throw new InputException($"--replay needs timestamped votes (votes.csv or votes.json) in {o.Folder} / --replay 需要带时间戳的投票记录（votes.csv 或 votes.json）");
         var polisInConv = !o.FreshInConv && conv.PolisGroups.Count > 0;
-        var options = polisInConv ? new ConsensusOptions { InConv = conv.PolisGroups.Keys.ToArray() } : new ConsensusOptions();
+        var options = new ConsensusOptions { InConv = polisInConv ? conv.PolisGroups.Keys.ToArray() : null, MetaStatements = conv.MetaStatements };
         var sw = Stopwatch.StartNew();
         var map = ConsensusEngine.Compute(conv.Matrix, null, options);
         var seconds = sw.Elapsed.TotalSeconds;
@@ -179,7 +180,7 @@ public static class ConsensusCli
             {
                 throw new InputException($"cannot write {path}: {e.Message} / 无法写入 {path}：{e.Message}");
             }
-            output.WriteLine($"JSON written to {path}");
+            output.WriteLine($"JSON written to {Path.GetFullPath(path)}");
         }
         return 0;
     }
@@ -237,7 +238,7 @@ public static class ConsensusCli
         var steps = (history.Count + step - 1) / step;
         var moderated = Enumerable.Range(0, conv.Matrix.StatementIds.Count).Where(conv.Matrix.IsModeratedOut).Select(c => conv.Matrix.StatementIds[c]).ToArray();
         var sw = Stopwatch.StartNew();
-        var map = ConsensusReplay.Run(history, moderated, step);
+        var map = ConsensusReplay.Run(history, moderated, step, new ConsensusOptions { MetaStatements = conv.MetaStatements });
         var elapsed = sw.Elapsed.TotalSeconds;
         w.WriteLine();
         w.WriteLine($"Replay 历史回放: {N(history.Count)} timestamped votes, recomputed warm every {N(step)} votes ({N(steps)} updates, k smoother), " +
@@ -250,7 +251,7 @@ public static class ConsensusCli
             var (ari, common) = AriVsPolis(map, conv.PolisGroups);
             w.WriteLine($"  adjusted Rand index vs Polis 与 Polis: {F3(ari)} over {N(common)} participants (Polis: {conv.PolisGroups.Values.Distinct().Count()} groups, " +
                         $"{N(conv.PolisGroups.Count)} clustered)");
-            var fresh = ConsensusEngine.Compute(conv.Matrix, null, new ConsensusOptions());
+            var fresh = ConsensusEngine.Compute(conv.Matrix, null, new ConsensusOptions { MetaStatements = conv.MetaStatements });
             var (freshAri, freshCommon) = AriVsPolis(fresh, conv.PolisGroups);
             w.WriteLine($"  for comparison, a cold run with the in-conv set computed afresh: {fresh.Groups.Count} groups, in-conv {N(fresh.InConv.Length)}, " +
                         $"adjusted Rand index vs Polis {F3(freshAri)} over {N(freshCommon)} participants");
