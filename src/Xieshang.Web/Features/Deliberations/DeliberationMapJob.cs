@@ -72,18 +72,31 @@ public static class DeliberationMaps
     /// </summary>
     public static async Task<bool> RecomputeAsync(AppDbContext db, int deliberationId, TimeProvider clock, CancellationToken ct)
     {
-        var lease = LeaseName(deliberationId);
-        if (!await JobLeases.TryAcquireAsync(db, lease, LeaseTime, clock, ct)) return false;
+        // The lease excludes other instances; within this one (the job and a direct call share the lease holder's id) the
+        // set of running computations does.
+        var key = $"{db.Database.GetConnectionString()}|{deliberationId}";
+        if (!Running.TryAdd(key, 0)) return false;
         try
         {
-            await ComputeAndStoreAsync(db, deliberationId, clock, ct);
-            return true;
+            var lease = LeaseName(deliberationId);
+            if (!await JobLeases.TryAcquireAsync(db, lease, LeaseTime, clock, ct)) return false;
+            try
+            {
+                await ComputeAndStoreAsync(db, deliberationId, clock, ct);
+                return true;
+            }
+            finally
+            {
+                await JobLeases.ReleaseAsync(db, lease, CancellationToken.None);
+            }
         }
         finally
         {
-            await JobLeases.ReleaseAsync(db, lease, CancellationToken.None);
+            Running.TryRemove(key, out _);
         }
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> Running = new();
 
     private static async Task ComputeAndStoreAsync(AppDbContext db, int deliberationId, TimeProvider clock, CancellationToken ct)
     {
@@ -144,13 +157,29 @@ public static class DeliberationMaps
 /// <summary>
 /// Background shell around <see cref="DeliberationMaps.RunOnceAsync"/>: every <see cref="DeliberationOptions.MapPollMilliseconds"/>
 /// it recomputes the maps that new votes made stale (debounced, see <see cref="DeliberationMaps.DueAsync"/>), so a map is
-/// at most about two seconds behind the votes. Off with <c>Deliberations:MapJob=false</c>.
+/// at most about two seconds behind the votes. Off with <c>Deliberations:MapJob=false</c>. On its first run in a demo it
+/// seeds <see cref="DemoDeliberation"/>.
 /// </summary>
-public sealed class DeliberationMapJob(IServiceScopeFactory scopes, IOptions<DeliberationOptions> options, TimeProvider clock, ILogger<DeliberationMapJob> log) : BackgroundService
+public sealed class DeliberationMapJob(IServiceScopeFactory scopes, IOptions<DeliberationOptions> options, IConfiguration config, TimeProvider clock,
+    ILogger<DeliberationMapJob> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.MapJob) return;
+        // The demo's deliberation (DemoDeliberation), with the demo's consultations (Bootstrap:Demo and Bootstrap:DemoProposals).
+        if (config.GetValue("Bootstrap:Demo", false) && config.GetValue("Bootstrap:DemoProposals", true))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                if (await DemoDeliberation.SeedAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), clock, stoppingToken) is { } id)
+                    log.LogInformation("Demo deliberation {Id} created", id);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogError(e, "Demo deliberation could not be created");
+            }
+        }
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.MapPollMilliseconds), clock);
         try
         {

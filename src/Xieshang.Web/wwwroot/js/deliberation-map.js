@@ -24,6 +24,12 @@ function disposeAll() {
   while (charts.length) charts.pop().dispose();
 }
 
+// Axis limits 6 % beyond the data, so no point is cut at the chart's edge.
+const padded = end => v => {
+  const pad = (v.max - v.min) * 0.06 || 1;
+  return end === 'min' ? v.min - pad : v.max + pad;
+};
+
 function option(d) {
   return {
     color: PALETTE,
@@ -31,8 +37,8 @@ function option(d) {
     tooltip: { trigger: 'item', confine: true, formatter: p => p.seriesName },
     legend: { bottom: 0, selectedMode: false },
     grid: { left: 8, right: 8, top: 8, bottom: 36, containLabel: false },
-    xAxis: { type: 'value', show: false, scale: true },
-    yAxis: { type: 'value', show: false, scale: true },
+    xAxis: { type: 'value', show: false, min: padded('min'), max: padded('max') },
+    yAxis: { type: 'value', show: false, min: padded('min'), max: padded('max') },
     series: d.groups.map((name, g) => ({
       name: g === d.mine ? name + ' ★' : name,
       type: 'scatter',

@@ -131,6 +131,23 @@ public abstract class DeliberationMapTests(AppFactory app)
     }
 
     [Fact]
+    public async Task The_demo_deliberation_seeds_once_and_its_map_has_two_or_three_groups()
+    {
+        var consultation = await ConsultationAsync(app, "520200", "优化营商环境、促进民营经济发展");
+        var id = await app.WithDbAsync(db => DemoDeliberation.SeedAsync(db, TimeProvider.System, default));
+        Assert.NotNull(id);
+        Assert.Equal(consultation, await app.WithDbAsync(db => db.Deliberations.Where(d => d.Id == id).Select(d => d.ConsultationId).FirstAsync()));
+        Assert.Null(await app.WithDbAsync(db => DemoDeliberation.SeedAsync(db, TimeProvider.System, default)));
+        Assert.Equal(40, await app.WithDbAsync(db => db.DeliberationStatements.CountAsync(s => s.DeliberationId == id && s.Status == StatementStatus.Accepted)));
+        Assert.True(await RecomputeAsync(id.Value));
+        var summary = await app.WithDbAsync(db => DeliberationSummary.ForConsultationAsync(db, consultation, default));
+        Assert.Equal(150, summary!.Participants);
+        Assert.InRange(summary.Groups.Count, 2, 3);
+        Assert.Contains("政府拖欠民营企业的账款应限期清偿", summary.ConsensusAgree);
+        Assert.NotEmpty(summary.Divisive);
+    }
+
+    [Fact]
     public async Task A_computation_another_instance_holds_the_lease_for_is_skipped()
     {
         var (id, _) = await TwoCampsAsync(10, DateTimeOffset.UtcNow.AddYears(5));
