@@ -125,6 +125,8 @@ public static class ConsultationReport
         if (s.ConsensusAgree.Count > 0) p($"各组共同赞同：{string.Join("；", s.ConsensusAgree)}", Body, 32, false, false, true);
         if (s.ConsensusDisagree.Count > 0) p($"各组共同反对：{string.Join("；", s.ConsensusDisagree)}", Body, 32, false, false, true);
         if (s.Divisive.Count > 0) p($"分歧较大的观点：{string.Join("；", s.Divisive)}", Body, 32, false, false, true);
+        if (s.Bridging.Count > 0)
+            p($"跨组共识度最高的观点：{string.Join("；", s.Bridging.Select(b => $"{b.Text}（共识度 {b.Score.ToString("0.00", CultureInfo.InvariantCulture)}，同意 {b.AgreePercent}%）"))}", Body, 32, false, false, true);
     }
 
     private static Paragraph Line(string text, string font, int halfPoints, bool bold, bool center, bool indent)

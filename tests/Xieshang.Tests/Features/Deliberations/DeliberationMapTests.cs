@@ -17,54 +17,9 @@ namespace Xieshang.Tests.Features.Deliberations;
 /// </summary>
 public abstract class DeliberationMapTests(AppFactory app)
 {
-    private static readonly string[] Seeds =
-    [
-        "老城区应优先建设社区嵌入式养老院", "养老补贴应向农村倾斜", "应鼓励社会资本举办养老机构", "居家养老上门服务应纳入医保",
-        "新建小区必须配建养老用房", "养老护理员应统一提高待遇", "村级互助养老点应由村集体运营", "养老服务应以政府兜底为主",
-        "应建立全市统一的养老服务信息平台", "不应再新建大型养老院",
-    ];
+    private Task<(int Id, List<int> Statements)> TwoCampsAsync(int perCamp = 30, DateTimeOffset? at = null) => DeliberationTestData.TwoCampsAsync(app, null, perCamp, at);
 
-    /// <summary>
-    /// Two camps of <paramref name="perCamp"/> synthetic participants: camp A agrees with statements 0–3 and disagrees with
-    /// 4–7, camp B the opposite; everyone agrees with 8 and disagrees with 9. Each participant skips one camp statement.
-    /// </summary>
-    /// <remarks>Votes are dated <paramref name="at"/> (default 30 s ago); a date in the future keeps the background job away.</remarks>
-    private async Task<(int Id, List<int> Statements)> TwoCampsAsync(int perCamp = 30, DateTimeOffset? at = null)
-    {
-        var id = await OpenAsync(app, seeds: Seeds);
-        var statements = await AcceptedAsync(app, id);
-        await app.WithDbAsync(async db =>
-        {
-            var now = at ?? DateTimeOffset.UtcNow.AddSeconds(-30);
-            for (var i = 0; i < 2 * perCamp; i++)
-            {
-                var p = new DeliberationParticipant { DeliberationId = id, AnonymousKey = $"synthetic-{i}", CreatedAt = now };
-                db.DeliberationParticipants.Add(p);
-                await db.SaveChangesAsync();
-                var campA = i % 2 == 0;
-                for (var s = 0; s < 10; s++)
-                {
-                    if (s < 8 && s == i % 8) continue;
-                    short v = s switch { < 4 => (short)(campA ? 1 : -1), < 8 => (short)(campA ? -1 : 1), 8 => 1, _ => -1 };
-                    db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[s], Value = v, UpdatedAt = now });
-                }
-            }
-            await db.SaveChangesAsync();
-            return 0;
-        });
-        return (id, statements);
-    }
-
-    /// <summary>Recomputes now; the background job of the app under test may hold the lease for a moment, so it waits for it (up to 10 s).</summary>
-    private async Task<bool> RecomputeAsync(int id)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await app.WithDbAsync(db => DeliberationMaps.RecomputeAsync(db, id, TimeProvider.System, default))) return true;
-            await Task.Delay(100);
-        }
-        return false;
-    }
+    private Task<bool> RecomputeAsync(int id) => DeliberationTestData.RecomputeAsync(app, id);
 
     [Fact]
     public async Task Recompute_finds_the_two_camps_consensus_and_divisive_statements_and_the_member_sees_their_group()
