@@ -338,6 +338,17 @@ public static class ConsensusImport
                          $"{result.Participants:N0} participants 参与者, {result.Statements:N0} statements 观点 ({result.Rejected:N0} rejected 已屏蔽" +
                          (result.Truncated > 0 ? $", {result.Truncated:N0} texts cut to {MaxText} characters" : "") +
                          $"), {result.Votes:N0} votes 投票 in {sw.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        // The imported deliberation is closed (as of its last vote), so the map job, which follows open deliberations, would
+        // never draw its map: compute it here, the same way the job does.
+        var map = Stopwatch.StartNew();
+        if (!await DeliberationMaps.RecomputeAsync(db, result.DeliberationId, clock, ct))
+        {
+            error.WriteLine($"consensus: the opinion map of deliberation #{result.DeliberationId} is being computed by a running app; it will appear there / 意见地图正由运行中的平台计算");
+            return 0;
+        }
+        var groups = await db.DeliberationMaps.AsNoTracking().Where(m => m.DeliberationId == result.DeliberationId).Select(m => m.Data).FirstAsync(ct);
+        output.WriteLine($"Opinion map 意见地图: {DeliberationMapData.ReadData(groups)?.Groups.Count ?? 0} groups 个意见组, " +
+                         $"computed in {map.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s; page /deliberations/{result.DeliberationId}/map");
         return 0;
     }
 

@@ -295,6 +295,11 @@ public abstract class ConsensusImportTests(AppFactory app)
             return 0;
         });
 
+        // The map is drawn at once (the deliberation is closed, so the map job would not): bg2050's two groups.
+        Assert.Contains("Opinion map 意见地图: 2 groups", output);
+        Assert.Equal(export.Matrix.VoteCount, await app.WithDbAsync(async db =>
+            await db.DeliberationMaps.Where(m => db.Deliberations.Any(x => x.Id == m.DeliberationId && x.ConsultationId == id)).Select(m => m.Votes).SingleAsync()));
+
         // A second import into the same consultation is refused and changes nothing.
         (code, _, error) = await ImportAsync(folder, id);
         Assert.Equal(1, code);
