@@ -104,6 +104,17 @@ public sealed class DeliberationFlowTests(BrowserFixture browser)
         await VoteAsync(m1, "#vote-agree", 1);
         await VoteAsync(m1, "#vote-disagree", 2);
         await VoteAsync(m1, "#vote-pass", 3);
+        // A statement one character too long: the live counter warns, the server refuses it, the text stays in the box
+        // and the statement card stays the same.
+        var card = await m1.Locator("#dlb-statement").GetAttributeAsync("data-statement");
+        var tooLong = new string('长', 141);
+        await m1.Locator("#dlb-new").FillAsync(tooLong);
+        await Expect(m1.Locator("#dlb-count")).ToHaveTextAsync("141 / 140 字");
+        await m1.Locator("#dlb-add").ClickAsync();
+        await Expect(m1.Locator("#dlb-flash")).ToContainTextAsync("意见最多 140 个字，当前 141 个字。");
+        await Expect(m1.Locator("#dlb-new")).ToHaveValueAsync(tooLong);
+        await Expect(m1.Locator("#dlb-statement")).ToHaveAttributeAsync("data-statement", card!);
+        await Expect(m1.Locator("#dlb-progress")).ToHaveTextAsync($"已表决 3 / {Seeds.Length}");
         await m1.Locator("#dlb-new").FillAsync("建议在乡镇卫生院设立医养结合床位");
         await m1.Locator("#dlb-add").ClickAsync();
         await Expect(m1.Locator("#dlb-flash")).ToContainTextAsync("审核通过后");

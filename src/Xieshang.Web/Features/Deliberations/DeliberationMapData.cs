@@ -12,7 +12,8 @@ namespace Xieshang.Web.Features.Deliberations;
 /// <param name="InConv">Participants clustered into groups.</param>
 /// <param name="Statements">Statements with votes (the matrix's columns), moderated-out ones included.</param>
 /// <param name="Votes">Stored votes.</param>
-/// <param name="Groups">Opinion groups (index = id; named 第1组, 第2组 …); empty while too few people voted.</param>
+/// <param name="Groups">Opinion groups (index = id; named 第1组, 第2组 …); empty while fewer than
+/// <see cref="DeliberationMapData.MinParticipants"/> people are clustered, like the three lists below.</param>
 /// <param name="ConsensusAgree">Statements all groups agree with (Polis consensus), best first.</param>
 /// <param name="ConsensusDisagree">Statements all groups disagree with, best first.</param>
 /// <param name="Divisive">Statements whose agreement differs most between groups, most divisive first.</param>
@@ -51,12 +52,25 @@ public static class DeliberationMapData
     public const int MaxRanked = 20;
 
     /// <summary>
+    /// Fewest participants in the clustering (<see cref="OpinionMap.InConv"/>: Polis's in-conv rule, each with at least
+    /// min(7, statements) votes) before groups, consensus, divisive statements and the ranking are shown: with fewer,
+    /// one person's votes would be 「普遍同意 100%」 and a group of their own. Routing priorities do not depend on it.
+    /// </summary>
+    public const int MinParticipants = 7;
+
+    /// <summary>Whether enough people are clustered in <paramref name="map"/> to show groups and consensus (<see cref="MinParticipants"/>).</summary>
+    public static bool HasEnoughParticipants(OpinionMap map) => map.InConv.Length >= MinParticipants;
+
+    /// <summary>
     /// The page data of <paramref name="map"/>. Only <paramref name="accepted"/> statements are listed (moderated-out ones
     /// stay in the maths but are not shown as consensus or divisive); <paramref name="overall"/> gives each statement's
-    /// overall (agree, disagree, votes) for the percentages.
+    /// overall (agree, disagree, votes) for the percentages. Below <see cref="MinParticipants"/> clustered participants
+    /// the groups, consensus, divisive and ranked lists are empty (the counts are kept).
     /// </summary>
     public static MapData Build(OpinionMap map, IReadOnlySet<int> accepted, IReadOnlyDictionary<int, (int Agree, int Disagree, int Votes)> overall, DateTimeOffset at)
     {
+        if (!HasEnoughParticipants(map))
+            return new MapData(at, map.ParticipantIds.Length, map.InConv.Length, map.StatementIds.Length, map.VoteCount, [], [], [], [], []);
         var groups = new List<MapGroup>();
         var k = map.Groups.Count;
         foreach (var g in map.Groups)
@@ -113,12 +127,15 @@ public static class DeliberationMapData
             ranked.OrderByDescending(r => r.Score).ThenBy(r => r.StatementId).Take(MaxRanked).ToList());
     }
 
-    /// <summary>Participant positions and groups of <paramref name="map"/> (coordinates rounded to 4 decimals).</summary>
+    /// <summary>
+    /// Participant positions and groups of <paramref name="map"/> (coordinates rounded to 4 decimals); every group is −1
+    /// (nobody is in a group) below <see cref="MinParticipants"/> clustered participants.
+    /// </summary>
     public static MapPoints Points(OpinionMap map) => new(
         map.ParticipantIds.Select(p => (int)p).ToArray(),
         map.Positions.Select(p => Round(p.X)).ToArray(),
         map.Positions.Select(p => Round(p.Y)).ToArray(),
-        map.ParticipantGroup.ToArray());
+        HasEnoughParticipants(map) ? map.ParticipantGroup.ToArray() : map.ParticipantGroup.Select(_ => -1).ToArray());
 
     /// <summary>Comment-routing priority per statement id.</summary>
     public static Dictionary<int, double> Priorities(OpinionMap map)

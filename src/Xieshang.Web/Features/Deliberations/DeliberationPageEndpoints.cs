@@ -31,12 +31,15 @@ public static class DeliberationPageEndpoints
         }).ExcludeFromDescription();
 
         app.MapPost("/deliberations/{id:int}/statements", async (int id, [FromForm(Name = "text")] string? text, [FromForm(Name = "token")] string? token,
-            HttpContext ctx, AppDbContext db, CurrentUser user, IOptions<DeliberationOptions> options, TimeProvider clock, CancellationToken ct) =>
+            [FromForm(Name = "current")] int? current, HttpContext ctx, AppDbContext db, CurrentUser user, IOptions<DeliberationOptions> options,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var (d, p, e) = await DeliberationsApi.ParticipantAsync(db, user, id, token, ctx, options.Value, clock, ct);
             if (e is { Status: 404 } && d is null) return Results.NotFound();
             if (e is null) (_, e) = await DeliberationRules.AddStatementAsync(db, d!, p!, user.UserName, text, clock, ct);
             Flash(ctx, e is null, e?.Message ?? "AddedForModeration");
+            // The statement card stays the one being read (nothing was voted); a refused text comes back into the box.
+            Keep(ctx, current, e is null ? null : text);
             return Results.Redirect(PageUrl(id, token) + "#add");
         }).ExcludeFromDescription();
 
@@ -86,6 +89,40 @@ public static class DeliberationPageEndpoints
     public static void Flash(HttpContext ctx, bool ok, string message) =>
         ctx.Response.Cookies.Append(FlashCookie, Uri.EscapeDataString((ok ? "ok:" : "error:") + message),
             new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(1), Path = "/", IsEssential = true });
+
+    /// <summary>Cookie of the participation page's state across an add-statement post: <c>{statement id}:{refused text}</c>.</summary>
+    public const string KeepCookie = "xs_dlb_keep";
+
+    /// <summary>Longest kept text in UTF-16 units (the box's maxlength is 280; the cookie must stay well under 4 KB escaped).</summary>
+    public const int MaxKeptText = 320;
+
+    /// <summary>
+    /// Leaves the statement card shown when a statement was added (<paramref name="statementId"/>) and, when it was refused,
+    /// the typed <paramref name="text"/> (cut at <see cref="MaxKeptText"/> UTF-16 units, never inside a surrogate pair) for
+    /// the next page.
+    /// </summary>
+    public static void Keep(HttpContext ctx, int? statementId, string? text)
+    {
+        var t = text ?? "";
+        if (t.Length > MaxKeptText) t = t[..(char.IsHighSurrogate(t[MaxKeptText - 1]) ? MaxKeptText - 1 : MaxKeptText)];
+        ctx.Response.Cookies.Append(KeepCookie, Uri.EscapeDataString($"{statementId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ""}:{t}"),
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromMinutes(1), Path = "/", IsEssential = true });
+    }
+
+    /// <summary>Reads and clears what <see cref="Keep"/> left: (statement id or null, text), or null when nothing.</summary>
+    public static (int? StatementId, string Text)? TakeKept(HttpContext? ctx)
+    {
+        if (ctx?.Request.Cookies[KeepCookie] is not { Length: > 0 } raw) return null;
+        if (!ctx.Response.HasStarted) ctx.Response.Cookies.Delete(KeepCookie, new CookieOptions { Path = "/" });
+        string s;
+        try { s = Uri.UnescapeDataString(raw); }
+        catch (UriFormatException) { return null; }
+        var colon = s.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0) return null;
+        int? id = int.TryParse(s.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+        var text = s[(colon + 1)..];
+        return (id, text.Length > MaxKeptText ? text[..MaxKeptText] : text);
+    }
 
     /// <summary>Reads and clears the flash message: (ok, message) or null.</summary>
     public static (bool Ok, string Message)? TakeFlash(HttpContext? ctx)

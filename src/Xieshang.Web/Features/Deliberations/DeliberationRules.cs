@@ -91,10 +91,11 @@ public static class DeliberationRules
         (user.IsAdmin || user.IsStaff || user.IsLeader) && Scope.CanRead(user, d.CommitteePath);
 
     /// <summary>
-    /// Whether the caller may take part (vote, add statements) — and see the participation page. A draft is for its
-    /// managers only. Members: the committee's members, staff and leaders in scope. Invited: the listed accounts (and
-    /// managers). Public link: whoever presents <paramref name="token"/>; without an account only when anonymous
-    /// participation is allowed.
+    /// Whether the caller may take part (vote, add statements). A draft is for its managers only; handling units never take
+    /// part. Members: the committee's members, staff and leaders in scope. Invited: the listed accounts (and managers;
+    /// leaders in scope oversee, see <see cref="CanSeeAsync"/>). Public link: the same people as Members without the
+    /// token, and whoever presents <paramref name="token"/> (the link is for people outside the committee); without an
+    /// account only when anonymous participation is allowed.
     /// </summary>
     public static async Task<bool> CanParticipateAsync(AppDbContext db, CurrentUser user, Deliberation d, string? token, CancellationToken ct)
     {
@@ -102,14 +103,20 @@ public static class DeliberationRules
         if (d.Status == DeliberationStatus.Draft || user.IsHandlingUnit) return false;
         return d.Visibility switch
         {
-            DeliberationVisibility.Members => user.IsAuthenticated && Scope.CanRead(user, d.CommitteePath),
+            DeliberationVisibility.Members => IsInCommittee(user, d),
             DeliberationVisibility.Invited => user.IsAuthenticated && await db.DeliberationInvitees.AnyAsync(i => i.DeliberationId == d.Id && i.UserId == user.UserId, ct),
-            DeliberationVisibility.PublicLink => TokenMatches(d, token) && (user.IsAuthenticated || d.AllowAnonymous),
+            DeliberationVisibility.PublicLink => IsInCommittee(user, d) || (TokenMatches(d, token) && (user.IsAuthenticated || d.AllowAnonymous)),
             _ => false,
         };
     }
 
-    /// <summary>Whether the caller may see the deliberation's map: participants and office accounts in scope.</summary>
+    /// <summary>The committee's own people: its members, and staff, leaders (and the administrator) whose scope covers it.</summary>
+    private static bool IsInCommittee(CurrentUser user, Deliberation d) => user.IsAuthenticated && Scope.CanRead(user, d.CommitteePath);
+
+    /// <summary>
+    /// Whether the caller may see the deliberation (participation page, detail, statements, map): participants, and office
+    /// accounts in scope (<see cref="CanOversee"/>) whatever the visibility — those who may not take part read only.
+    /// </summary>
     public static async Task<bool> CanSeeAsync(AppDbContext db, CurrentUser user, Deliberation d, string? token, CancellationToken ct) =>
         CanOversee(user, d) || await CanParticipateAsync(db, user, d, token, ct);
 
@@ -156,7 +163,7 @@ public static class DeliberationRules
         return (d, null);
     }
 
-    /// <summary>Opens a draft (or re-opens a closed deliberation).</summary>
+    /// <summary>Opens a draft, or re-opens a closed deliberation (staff may close and open again; votes and statements are kept).</summary>
     public static async Task<DeliberationError?> OpenAsync(AppDbContext db, Deliberation d, TimeProvider clock, CancellationToken ct)
     {
         if (d.Status == DeliberationStatus.Open) return DeliberationError.Conflict("网络议政已在进行中。");
@@ -180,13 +187,29 @@ public static class DeliberationRules
         return null;
     }
 
-    /// <summary>Replaces the invited accounts (by user name) of an invited-only deliberation.</summary>
+    /// <summary>
+    /// Replaces the invited accounts (by user name) of an invited-only deliberation. Invitees are members, staff or leaders
+    /// of the deliberation's committee or a committee below it; other accounts (the administrator, handling units, other
+    /// committees) are refused and nothing changes.
+    /// </summary>
     public static async Task<DeliberationError?> SetInviteesAsync(AppDbContext db, Deliberation d, IReadOnlyList<string> userNames, CancellationToken ct)
     {
         var names = userNames.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct().ToList();
-        var users = await db.Users.Where(u => names.Contains(u.UserName!)).Select(u => new { u.Id, u.UserName }).ToListAsync(ct);
+        var users = await db.Users.Where(u => names.Contains(u.UserName!)).Select(u => new { u.Id, u.UserName, u.CommitteeId }).ToListAsync(ct);
         var missing = names.Except(users.Select(u => u.UserName!)).ToList();
         if (missing.Count > 0) return DeliberationError.Bad($"找不到账号：{string.Join("、", missing)}。");
+        var ids = users.Select(u => u.Id).ToList();
+        string[] eligibleRoles = [Roles.Member, Roles.Staff, Roles.Leader];
+        var eligible = await db.UserRoles.Where(ur => ids.Contains(ur.UserId))
+            .Join(db.Roles.Where(r => eligibleRoles.Contains(r.Name!)), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId)
+            .Distinct().ToListAsync(ct);
+        var committeeIds = users.Where(u => u.CommitteeId is not null).Select(u => u.CommitteeId!.Value).Distinct().ToList();
+        var paths = await db.Committees.Where(c => committeeIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Path, ct);
+        var outside = users.Where(u => !eligible.Contains(u.Id) || u.CommitteeId is not { } cid
+                || !paths.TryGetValue(cid, out var path) || !path.StartsWith(d.CommitteePath, StringComparison.Ordinal))
+            .Select(u => u.UserName!).Order(StringComparer.Ordinal).ToList();
+        if (outside.Count > 0)
+            return DeliberationError.Bad($"只能邀请本委员会及下级委员会的委员、工作人员或领导，以下账号不能邀请：{string.Join("、", outside)}。");
         await db.DeliberationInvitees.Where(i => i.DeliberationId == d.Id).ExecuteDeleteAsync(ct);
         db.DeliberationInvitees.AddRange(users.Select(u => new DeliberationInvitee { DeliberationId = d.Id, UserId = u.Id }));
         await db.SaveChangesAsync(ct);

@@ -86,6 +86,59 @@ public abstract class DeliberationMapTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Below_seven_clustered_participants_the_map_claims_no_groups_consensus_or_ranking()
+    {
+        var id = await OpenAsync(app);
+        var statements = await AcceptedAsync(app, id);
+        var member = await app.ClientAsAsync("member.520200");
+        Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statements[0], 1));
+        Assert.True(await RecomputeAsync(id));
+
+        var map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
+        Assert.Equal(1, map.GetProperty("participants").GetInt32());
+        Assert.Equal(1, map.GetProperty("statements").GetInt32());
+        foreach (var list in new[] { "groups", "consensusAgree", "consensusDisagree", "divisive", "ranked" })
+            Assert.Equal(0, map.GetProperty(list).GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, map.GetProperty("myGroup").ValueKind);
+        // Nothing misleading is stored either: no groups in the data, nobody in a group among the points.
+        var stored = await app.WithDbAsync(db => db.DeliberationMaps.AsNoTracking().FirstAsync(m => m.DeliberationId == id));
+        Assert.Empty(DeliberationMapData.ReadData(stored.Data)!.Groups);
+        Assert.All(JsonSerializer.Deserialize<MapPoints>(stored.Points, DeliberationMapData.Json)!.G, g => Assert.Equal(-1, g));
+        Assert.NotEqual("{}", stored.Priorities);
+
+        var page = await (await app.SignedInPageClientAsync("member.520200")).GetHtmlAsync($"/deliberations/{id}/map");
+        Assert.Contains("参与人数较少，暂不分组", page);
+        Assert.Contains("1 人 · 1 条意见有表决 · 1 次表决", page);
+        Assert.DoesNotContain("普遍同意", page);
+        Assert.DoesNotContain("第1组", page);
+
+        // Six more people vote on every statement: seven clustered, groups and the ranking appear.
+        await app.WithDbAsync(async db =>
+        {
+            var at = DateTimeOffset.UtcNow.AddSeconds(-5);
+            for (var i = 0; i < 6; i++)
+            {
+                var p = new DeliberationParticipant { DeliberationId = id, AnonymousKey = $"few-{i}", CreatedAt = at };
+                db.DeliberationParticipants.Add(p);
+                await db.SaveChangesAsync();
+                for (var s = 0; s < statements.Count; s++)
+                    db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[s], UpdatedAt = at,
+                        Value = (short)(s == 0 ? 1 : i % 2 == 0 ? 1 : -1) });
+            }
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statements[1], 1));
+        Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statements[2], -1));
+        Assert.True(await RecomputeAsync(id));
+        map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
+        Assert.Equal(7, map.GetProperty("inConv").GetInt32());
+        Assert.NotEqual(0, map.GetProperty("groups").GetArrayLength());
+        Assert.NotEqual(0, map.GetProperty("ranked").GetArrayLength());
+        Assert.Equal(JsonValueKind.Number, map.GetProperty("myGroup").ValueKind);
+    }
+
+    [Fact]
     public async Task The_demo_deliberation_seeds_once_and_its_map_has_two_or_three_groups()
     {
         var consultation = await ConsultationAsync(app, "520200", "优化营商环境、促进民营经济发展");

@@ -55,6 +55,89 @@ public abstract partial class DeliberationPagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_refused_statement_keeps_the_typed_text_and_the_same_statement_card()
+    {
+        var id = await OpenAsync(app, visibility: "public", anonymous: true);
+        var token = await app.WithDbAsync(db => db.Deliberations.Where(d => d.Id == id).Select(d => d.InviteToken).FirstAsync());
+        // The member page (no token) and the public link both keep what was typed.
+        foreach (var (client, url, extra) in new[]
+        {
+            (await app.SignedInPageClientAsync("member.520200"), $"/deliberations/{id}", Array.Empty<(string, string)>()),
+            (app.CreatePageClient(), $"/d/{token}", new[] { ("token", token) }),
+        })
+        {
+            var html = await client.GetHtmlAsync(url);
+            Assert.Contains("maxlength=\"280\"", html);
+            Assert.Contains("0 / 140 字", html);
+            Assert.Contains("js/deliberation-counter", html);
+            var shown = ShownStatement(html);
+            var tooLong = string.Concat(Enumerable.Repeat("杨𬱖", 70)) + "长"; // 141 characters, 211 UTF-16 units
+            foreach (var text in new[] { tooLong, tooLong, "   " })
+            {
+                var res = await client.PostAsync($"/deliberations/{id}/statements",
+                    Form(PageClient.Token(html), [("text", text), ("current", shown.ToString()), .. extra]));
+                Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+                Assert.Equal(url + "#add", res.Target());
+                html = await client.GetHtmlAsync(url);
+                Assert.Equal(shown, ShownStatement(html));
+                if (text == tooLong)
+                {
+                    Assert.Contains("意见最多 140 个字，当前 141 个字。", html);
+                    Assert.Contains(">" + tooLong + "</textarea>", html);
+                    Assert.Contains("141 / 140 字", html);
+                }
+                else
+                {
+                    Assert.Contains("请填写意见内容。", html);
+                    Assert.DoesNotContain(tooLong, html);
+                }
+            }
+            // The kept text is shown once: the next visit starts empty.
+            Assert.DoesNotContain(tooLong, await client.GetHtmlAsync(url));
+        }
+        Assert.Equal(0, await app.WithDbAsync(db => db.DeliberationStatements.CountAsync(s => s.DeliberationId == id && s.Status == StatementStatus.Pending)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.DeliberationVotes.CountAsync(v => v.DeliberationId == id)));
+    }
+
+    [Fact]
+    public async Task The_committees_members_and_leaders_open_a_public_link_deliberation_without_the_token_and_leaders_read_an_invited_one()
+    {
+        var id = await OpenAsync(app, visibility: "public", anonymous: false);
+        foreach (var account in new[] { "member.520200", "leader.520200" })
+        {
+            var html = await (await app.SignedInPageClientAsync(account)).GetHtmlAsync($"/deliberations/{id}");
+            Assert.Contains(">同意<", html);
+            Assert.Contains("id=\"dlb-new\"", html);
+            Assert.Contains("已表决 0 / 3", html);
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("member.520201")).GetAsync($"/deliberations/{id}")).StatusCode);
+
+        var invited = await OpenAsync(app, visibility: "invited");
+        var leaderPage = await (await app.SignedInPageClientAsync("leader.520200")).GetHtmlAsync($"/deliberations/{invited}");
+        Assert.Contains("不在参与范围内，不能表决或提出意见", leaderPage);
+        Assert.DoesNotContain(">同意<", leaderPage);
+        Assert.DoesNotContain("id=\"dlb-new\"", leaderPage);
+        Assert.Contains($"/deliberations/{invited}/map", leaderPage);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("member.520200")).GetAsync($"/deliberations/{invited}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_new_page_without_a_consultation_says_where_deliberations_are_opened_and_seeds_are_said_to_be_accepted_at_once()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var html = await staff.GetHtmlAsync("/deliberations/new");
+        Assert.Contains("请从协商详情页开设网络议政", html);
+        Assert.Contains("href=\"/consultations\"", html);
+        Assert.DoesNotContain("无权访问", html);
+        var form = await staff.GetHtmlAsync($"/deliberations/new?consultation={await ConsultationAsync(app, "520200")}");
+        Assert.Contains("种子意见提交后直接采纳", form);
+        Assert.DoesNotContain("提交后经审核显示", form);
+        // A consultation outside the account's scope is still refused.
+        var district = await app.SignedInPageClientAsync("staff.520201");
+        Assert.Equal(HttpStatusCode.Forbidden, (await district.GetAsync($"/deliberations/new?consultation={await ConsultationAsync(app, "520200")}")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_citizen_takes_part_through_the_public_link_without_an_account()
     {
         var id = await OpenAsync(app, visibility: "public", anonymous: true);

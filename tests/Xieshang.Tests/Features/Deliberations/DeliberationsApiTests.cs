@@ -173,6 +173,101 @@ public abstract class DeliberationsApiTests(AppFactory app)
         Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(other, id, statement, -1));
     }
 
+    [Theory]
+    // visibility, account ("" = no account), with the public link's token, expected GET detail, expected vote
+    [InlineData("members", "member.520200", false, 200, 204)]
+    [InlineData("members", "leader.520200", false, 200, 204)]
+    [InlineData("members", "staff.520200", false, 200, 204)]
+    [InlineData("members", "member.520201", false, 403, 403)]
+    [InlineData("members", "unit.520200.edu", false, 403, 403)]
+    [InlineData("members", "", false, 403, 403)]
+    [InlineData("invited", "member.520200", false, 403, 403)]
+    [InlineData("invited", "leader.520200", false, 200, 403)]
+    [InlineData("invited", "staff.520200", false, 200, 204)]
+    [InlineData("invited", "member.520201", false, 403, 403)]
+    [InlineData("invited", "unit.520200.edu", false, 403, 403)]
+    [InlineData("invited", "", false, 403, 403)]
+    [InlineData("public", "member.520200", false, 200, 204)]
+    [InlineData("public", "leader.520200", false, 200, 204)]
+    [InlineData("public", "staff.520200", false, 200, 204)]
+    [InlineData("public", "member.520201", false, 403, 403)]
+    [InlineData("public", "member.520201", true, 200, 204)]
+    [InlineData("public", "unit.520200.edu", false, 403, 403)]
+    [InlineData("public", "unit.520200.edu", true, 403, 403)]
+    [InlineData("public", "", false, 403, 403)]
+    [InlineData("public", "", true, 200, 204)]
+    public async Task Who_sees_and_who_takes_part_by_visibility_and_role(string visibility, string account, bool withToken, int see, int vote)
+    {
+        if (account.StartsWith("unit.", StringComparison.Ordinal)) await ProposalScenario.EnsureUnitAsync(app, "520200", "520200.edu", "六盘水市教育局");
+        var id = await OpenAsync(app, visibility: visibility, anonymous: true);
+        var statement = (await AcceptedAsync(app, id))[0];
+        var token = withToken ? await app.WithDbAsync(db => db.Deliberations.Where(d => d.Id == id).Select(d => d.InviteToken).FirstAsync()) : null;
+        var client = account.Length == 0 ? app.CreateClient() : await app.ClientAsAsync(account);
+        var q = token is null ? "" : "?token=" + token;
+        var detail = await client.GetAsync($"/api/deliberations/{id}{q}");
+        Assert.Equal((HttpStatusCode)see, detail.StatusCode);
+        if (see == 403) Assert.Contains("您无权参与该网络议政", await DetailAsync(detail));
+        Assert.Equal((HttpStatusCode)see, (await client.GetAsync($"/api/deliberations/{id}/map{q}")).StatusCode);
+        Assert.Equal((HttpStatusCode)vote, await VoteAsync(client, id, statement, 1, token));
+        Assert.Equal(vote == 204 ? 1 : 0, await app.WithDbAsync(db => db.DeliberationVotes.CountAsync(v => v.DeliberationId == id)));
+        if (see == 200)
+        {
+            var body = await client.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}{q}");
+            Assert.Equal(vote == 204, body.GetProperty("canParticipate").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task Invitees_are_people_of_the_committee_or_below_the_administrator_and_handling_units_are_refused()
+    {
+        await ProposalScenario.EnsureUnitAsync(app, "520200", "520200.edu", "六盘水市教育局");
+        var id = await OpenAsync(app, visibility: "invited");
+        var staff = await app.ClientAsAsync("staff.520200");
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PutAsJsonAsync($"/api/deliberations/{id}/invitees", new { userNames = new[] { "member.520200" } })).StatusCode);
+        foreach (var outsider in new[] { "admin", "unit.520200.edu" })
+        {
+            var res = await staff.PutAsJsonAsync($"/api/deliberations/{id}/invitees", new { userNames = new[] { "member.520201", outsider } });
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            var text = await DetailAsync(res);
+            Assert.Contains("只能邀请本委员会及下级委员会的委员、工作人员或领导", text);
+            Assert.Contains(outsider, text);
+            Assert.DoesNotContain("member.520201", text);
+        }
+        // Nothing changed: the one invitee stays.
+        var invited = await app.WithDbAsync(db => db.DeliberationInvitees.Where(i => i.DeliberationId == id)
+            .Join(db.Users, i => i.UserId, u => u.Id, (i, u) => u.UserName!).ToListAsync());
+        Assert.Equal(["member.520200"], invited);
+        // A district's deliberation: the city's member is not of its subtree; the district's leader and a staff member are.
+        var district = await OpenAsync(app, committeeCode: "520201", visibility: "invited");
+        var districtStaff = await app.ClientAsAsync("staff.520201");
+        var refused = await districtStaff.PutAsJsonAsync($"/api/deliberations/{district}/invitees", new { userNames = new[] { "member.520200" } });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("member.520200", await DetailAsync(refused));
+        Assert.Equal(HttpStatusCode.NoContent, (await districtStaff.PutAsJsonAsync($"/api/deliberations/{district}/invitees",
+            new { userNames = new[] { "member.520201", "leader.520201", "staff.520201" } })).StatusCode);
+        Assert.Equal(3, await app.WithDbAsync(db => db.DeliberationInvitees.CountAsync(i => i.DeliberationId == district)));
+    }
+
+    [Fact]
+    public async Task Staff_may_reopen_a_closed_deliberation_and_votes_are_kept()
+    {
+        var id = await OpenAsync(app);
+        var statement = (await AcceptedAsync(app, id))[0];
+        var member = await app.ClientAsAsync("member.520200");
+        var staff = await app.ClientAsAsync("staff.520200");
+        Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statement, 1));
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/deliberations/{id}/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, await VoteAsync(member, id, statement, -1));
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync($"/api/deliberations/{id}/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/deliberations/{id}/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await staff.PostAsync($"/api/deliberations/{id}/open", null)).StatusCode);
+        var d = await app.WithDbAsync(db => db.Deliberations.AsNoTracking().FirstAsync(x => x.Id == id));
+        Assert.Equal(DeliberationStatus.Open, d.Status);
+        Assert.Null(d.ClosedAt);
+        Assert.Equal(1, await app.WithDbAsync(db => db.DeliberationVotes.Where(v => v.StatementId == statement).Select(v => (int)v.Value).SingleAsync()));
+        Assert.Equal(HttpStatusCode.NoContent, await VoteAsync(member, id, statement, -1));
+    }
+
     [Fact]
     public async Task Public_link_admits_anonymous_citizens_only_when_allowed_and_only_with_the_token()
     {
