@@ -38,9 +38,12 @@ public sealed record RecommendationDto(int Id, int SortOrder, string Title, stri
     string AdoptionNote, int Percent, string Evidence, DateOnly? ImplementedOn, string Feedback, DateOnly? FeedbackOn, IReadOnlyList<int> MemberIds,
     IReadOnlyList<string> MemberNames, IReadOnlyList<InstructionDto> Instructions, IReadOnlyList<MilestoneDto> Milestones, IReadOnlyList<FileDto> Evidences);
 
+/// <summary>Non-members of one category: code (<c>official</c>, <c>villager</c>…), Chinese name, how many.</summary>
+public sealed record CategoryCount(string Category, string Name, int Count);
+
 /// <summary>Attendance of the meeting: members by confirmed role (from the activity) and non-members by category.</summary>
 public sealed record AttendanceSummary(int MembersInvited, int MembersPresent, int MembersExcused, int MembersAbsent, int NonMembers, int NonMembersPresent,
-    IReadOnlyList<(string Category, string Name, int Count)> ByCategory);
+    IReadOnlyList<CategoryCount> ByCategory);
 
 /// <summary>A consultation as its viewer may see it; <c>Actions</c> are the workflow actions they may take now.</summary>
 public sealed record ConsultationDetail(int Id, string Title, string Type, string TypeName, bool Grassroots, string Status, string StatusName,
@@ -51,7 +54,7 @@ public sealed record ConsultationDetail(int Id, string Title, string Type, strin
     IReadOnlyList<ParticipantDto> Participants, IReadOnlyList<LinkDto> Links, IReadOnlyList<FileDto> Materials, IReadOnlyList<RecommendationDto> Recommendations,
     AttendanceSummary Attendance, bool CanManage, IReadOnlyList<string> Actions);
 
-/// <summary>A plan topic.</summary>
+/// <summary>A plan topic; <c>ConsultationIds</c> are the consultations carrying it out that the viewer may see (a member sees one once its notice went out).</summary>
 public sealed record PlanTopicDto(int Id, string Title, string Reason, string SuggesterKind, string SuggesterName, string Status, string StatusName, string RejectReason,
     int? PlannedMonth, DateOnly? PlannedOn, string? Type, string? TypeName, int? LeadSpecialCommitteeId, string? LeadSpecialCommitteeName,
     IReadOnlyList<string> Actions, IReadOnlyList<int> ConsultationIds);
@@ -194,7 +197,7 @@ public static class ConsultationQueries
         }
         var people = await db.ConsultationParticipants.Where(p => p.ConsultationId == c.Id).Select(p => new { p.Category, p.Attended }).ToListAsync(ct);
         var byCategory = people.GroupBy(p => p.Category).OrderBy(g => g.Key)
-            .Select(g => (ConsultationWorkflow.CategoryCode(g.Key), ConsultationWorkflow.CategoryName(g.Key), g.Count())).ToList();
+            .Select(g => new CategoryCount(ConsultationWorkflow.CategoryCode(g.Key), ConsultationWorkflow.CategoryName(g.Key), g.Count())).ToList();
         return new AttendanceSummary(invited, present, excused, absent, people.Count, people.Count(p => p.Attended == true), byCategory);
     }
 
@@ -215,12 +218,15 @@ public static class ConsultationQueries
         if (!manage) q = q.Where(t => t.Status == PlanTopicStatus.Scheduled);
         var topics = await q.OrderBy(t => t.PlannedMonth == null).ThenBy(t => t.PlannedMonth).ThenBy(t => t.Id)
             .Select(t => new { t, Lead = t.LeadSpecialCommittee!.Name, Consultations = db.Consultations.Where(c => c.PlanTopicId == t.Id).Select(c => c.Id).ToList() }).ToListAsync(ct);
+        // Only the consultations the viewer may open (ConsultationAccess): a member is not led to one whose notice is still due.
+        var linked = topics.SelectMany(x => x.Consultations).ToList();
+        var visible = linked.Count == 0 ? [] : (await db.Consultations.Where(c => linked.Contains(c.Id)).VisibleTo(db, user).Select(c => c.Id).ToListAsync(ct)).ToHashSet();
         return new PlanDto(plan.Id, committee.Code, committee.Name, plan.Year, plan.Status == PlanStatus.Published ? "published" : "draft", plan.PublishedAt, manage,
             ConsultationWorkflow.PlanGraph.ActionsFor(plan.Status, actors),
             topics.Select(x => new PlanTopicDto(x.t.Id, x.t.Title, x.t.Reason, ConsultationWorkflow.SuggesterCode(x.t.SuggesterKind), x.t.SuggesterName,
                 ConsultationWorkflow.TopicStatusCode(x.t.Status), ConsultationWorkflow.TopicStatusName(x.t.Status), manage ? x.t.RejectReason : "",
                 x.t.PlannedMonth, x.t.PlannedOn, x.t.Type is { } ty ? ConsultationTypes.Code(ty) : null, x.t.Type is { } ty2 ? ConsultationTypes.Name(ty2) : null,
                 x.t.LeadSpecialCommitteeId, x.t.LeadSpecialCommitteeId is null ? null : x.Lead,
-                ConsultationWorkflow.TopicGraph.ActionsFor(x.t.Status, actors), x.Consultations)).ToList());
+                ConsultationWorkflow.TopicGraph.ActionsFor(x.t.Status, actors), x.Consultations.Where(visible.Contains).ToList())).ToList());
     }
 }

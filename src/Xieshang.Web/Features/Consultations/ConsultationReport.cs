@@ -58,7 +58,7 @@ public static class ConsultationReport
         H("二、协商过程");
         foreach (var e in d.History) P($"{Day(e.At)}　{e.ActionName}{(e.Note.Length > 0 ? $"：{e.Note}" : "")}");
         foreach (var dl in d.Deadlines)
-            P($"{dl.Name}：应于 {ConsultationRules.Day(dl.Due)} 前完成，{dl.State switch { "done" => "按时完成", "late" => "逾期完成", "overdue" => "已逾期", _ => "尚未完成" }}。");
+            P($"{dl.Name}：应于 {ConsultationRules.Day(dl.Due)} 前完成（{dl.Code switch { "notice" => $"会前 {d.NoticeDays} 个工作日", "materials" => $"会前 {d.MaterialsDays} 个工作日", _ => $"会后 {d.MinutesDays} 个工作日内" }}），{dl.State switch { "done" => "按时完成", "late" => "逾期完成", "overdue" => "已逾期", _ => "尚未完成" }}。");
         var a = d.Attendance;
         P($"参加委员：邀请 {a.MembersInvited} 人，出席 {a.MembersPresent} 人，请假 {a.MembersExcused} 人，缺席 {a.MembersAbsent} 人。");
         if (a.NonMembers > 0)

@@ -355,7 +355,7 @@ public static partial class ConsultationRules
         if (c.Status < ConsultationStatus.Meeting) return new(409, "会议召开后才能填写纪要。");
         if (c.Status == ConsultationStatus.Closed) return new(409, "协商已办结，不能修改。");
         var minutes = RichText.Sanitize(input.Minutes);
-        if (minutes.Length > 40000) return new(400, "会议纪要过长（不超过 40000 字符）。", "minutes");
+        if (minutes.Length > 40000) return new(400, "会议纪要不能超过 40000 个字。", "minutes");
         var consensus = input.Consensus?.Trim() ?? "";
         var divergences = input.Divergences?.Trim() ?? "";
         if (consensus.Length > 4000) return new(400, "共识不能超过 4000 个字。", "consensus");
@@ -395,7 +395,7 @@ public static partial class ConsultationRules
     {
         var name = (input.Name ?? "").Trim().Normalize(System.Text.NormalizationForm.FormC);
         if (name.Length == 0) return (null, new(400, "请填写姓名。", "name"));
-        if (name.Length > 50) return (null, new(400, "姓名不能超过 50 个字符。", "name"));
+        if (name.Length > 50) return (null, new(400, "姓名不能超过 50 个字。", "name"));
         if (name.Any(ch => char.IsControl(ch) || ch is '<' or '>')) return (null, new(400, "姓名含有不能使用的字符。", "name"));
         var org = input.Organization?.Trim() ?? "";
         if (org.Length == 0) return (null, new(400, "请填写工作单位或所在村（社区）。", "organization"));

@@ -17,8 +17,13 @@ public sealed record ActInput(string? Note);
 /// <summary>One row of <c>POST /api/consultations/{id}/participants/attendance</c>.</summary>
 public sealed record ParticipantAttendanceInput(int Id, bool Attended);
 
-/// <summary>What the public registration page shows about a link's consultation.</summary>
-public sealed record RegistrationInfo(string Title, string TypeName, string CommitteeName, DateTimeOffset? MeetingAt, string Place, bool Open, string? ClosedReason);
+/// <summary>
+/// What the public registration page shows about a link's consultation: <c>Type</c> is the type code (the page preselects
+/// 村（居）民 for 院坝协商 and 社区协商); when registration is closed, <c>ClosedReason</c> says why and <c>ClosedStatus</c> is
+/// the status a registration would get (410 revoked or over, 409 full).
+/// </summary>
+public sealed record RegistrationInfo(string Title, string TypeName, string CommitteeName, DateTimeOffset? MeetingAt, string Place, bool Open, string? ClosedReason,
+    string Type = "", int? ClosedStatus = null);
 
 /// <summary>
 /// Consultations API (DOMAIN.md §4.5, §4.8) under <c>/api/consultations</c>: yearly plans and topics, consultations and
@@ -339,6 +344,7 @@ public static class ConsultationsApi
         var c = link.Consultation!;
         var committee = await db.Committees.Where(x => x.Id == c.CommitteeId).Select(x => x.Name).FirstAsync(ct);
         var closed = await ConsultationRules.LinkClosedAsync(db, link, c, clock, ct);
-        return new RegistrationInfo(c.Title, ConsultationTypes.Name(c.Type), committee, c.MeetingAt, c.Place, closed is null, closed?.Message);
+        return new RegistrationInfo(c.Title, ConsultationTypes.Name(c.Type), committee, c.MeetingAt, c.Place, closed is null, closed?.Message,
+            ConsultationTypes.Code(c.Type), closed?.Status);
     }
 }

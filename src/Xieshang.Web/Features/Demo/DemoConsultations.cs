@@ -16,7 +16,9 @@ namespace Xieshang.Web.Features.Demo;
 /// suggested topics (a party, a special committee, a sector, a lower committee; three approved and scheduled, one not
 /// listed with its reason), and three consultations: a 专题协商 held some weeks ago with minutes and three recommendations
 /// (one adopted with a leader instruction and milestones at 60 %, one partly adopted, one pending); a 院坝协商 in the coming
-/// days with four non-member participants and an open invitation link; a 网络议政 in three weeks whose notice is still due.
+/// days with four non-member participants and an open invitation link; a 网络议政 in three weeks whose notice is still due
+/// (10 working days ahead instead of 15). Each consultation's history is in date order and has an event for every step
+/// it went through (topic, research, notice, …), as the workflow would have left it.
 /// The plan goes through <see cref="ConsultationRules"/> (a few queries); the consultations are written as the record the
 /// workflow leaves (replaying the meeting steps would need transactions of their own). Runs in one transaction and
 /// does nothing when the plan of the year already exists.
@@ -211,12 +213,14 @@ public static class DemoConsultations
         }
         db.ConsultationEvents.AddRange(
             Step(courtyard, "create", ConsultationStatus.Topic, ConsultationStatus.Topic, courtyard.CreatedAt),
-            Step(courtyard, "meeting", ConsultationStatus.Topic, ConsultationStatus.Topic, now.AddDays(-4), $"{ActivityRules.When(coming)}，{coming.Place}"),
-            Step(courtyard, "notify", ConsultationStatus.Topic, ConsultationStatus.Notice, now.AddDays(-3)));
+            Step(courtyard, "research", ConsultationStatus.Topic, ConsultationStatus.Research, now.AddDays(-14), "到俄戛村走访农户，查看污水沟渠和垃圾收集点，听取村“两委”意见。"),
+            Step(courtyard, "meeting", ConsultationStatus.Research, ConsultationStatus.Research, now.AddDays(-4), $"{ActivityRules.When(coming)}，{coming.Place}"),
+            Step(courtyard, "notify", ConsultationStatus.Research, ConsultationStatus.Notice, now.AddDays(-3)));
 
         // ── 3. 网络议政 in three weeks: meeting drafted, the notice still due ──
         var online = New(topics[2].Title, ConsultationType.Online, ConsultationStatus.Research,
             "通过网络议政平台广泛征集委员和企业家对融资、审批等营商环境问题的意见，线上集中协商。", topicIds[2], onlineAt, 2, "网络议政平台（线上）");
+        // The notice goes out 10 working days ahead here (the default is 15), as early as the materials: the page shows both day counts.
         online.NoticeDays = 10;
         db.Consultations.Add(online);
         await db.SaveChangesAsync(ct);
@@ -226,7 +230,7 @@ public static class DemoConsultations
         online.ActivityId = draft.Id;
         db.ConsultationEvents.AddRange(
             Step(online, "create", ConsultationStatus.Topic, ConsultationStatus.Topic, online.CreatedAt),
-            Step(online, "research", ConsultationStatus.Topic, ConsultationStatus.Research, now.AddDays(-10), "向市工商联和 20 家民营企业书面征求意见。"),
+            Step(online, "research", ConsultationStatus.Topic, ConsultationStatus.Research, now.AddDays(-7), "向市工商联和 20 家民营企业书面征求意见。"),
             Step(online, "meeting", ConsultationStatus.Research, ConsultationStatus.Research, now.AddDays(-2), $"{ActivityRules.When(draft)}，{draft.Place}"));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

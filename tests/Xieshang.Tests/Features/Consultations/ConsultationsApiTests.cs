@@ -286,6 +286,16 @@ public abstract class ConsultationsApiTests(AppFactory app)
         Assert.Contains("龙𬱖·阿妹", names);
         Assert.Contains("阿依古丽·买买提", names);
         Assert.True(d.GetProperty("grassroots").GetBoolean());
+        // Non-members by category: objects with their fields (a list of value tuples would serialise as empty objects).
+        var attendance = d.GetProperty("attendance");
+        Assert.Equal(4, attendance.GetProperty("nonMembers").GetInt32());
+        var byCategory = attendance.GetProperty("byCategory").EnumerateArray()
+            .Select(c => (c.GetProperty("category").GetString(), c.GetProperty("name").GetString(), c.GetProperty("count").GetInt32())).ToList();
+        Assert.Equal([("official", "党政部门干部", 1), ("banker", "金融机构人员", 1), ("villager", "村（居）民", 2)], byCategory);
+        var report = await staff.GetAsync($"/api/consultations/{id}/report.docx");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        using (var zip = new ZipArchive(new MemoryStream(await report.Content.ReadAsByteArrayAsync())))
+            Assert.Contains("党政部门干部 1 人，金融机构人员 1 人，村（居）民 2 人", new StreamReader(zip.GetEntry("word/document.xml")!.Open()).ReadToEnd());
 
         var second = await Json(await staff.PostAsJsonAsync($"/api/consultations/{id}/links", new { label = "二组" }));
         var token2 = second.GetProperty("url").GetString()!["/c/".Length..];

@@ -73,6 +73,36 @@ public abstract class DemoConsultationsTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Each_demo_history_is_in_date_order_through_every_step_the_step_bar_shows_and_the_page_shows_the_day_counts()
+    {
+        var (consultations, events) = await app.WithDbAsync(async db => (
+            await db.Consultations.AsNoTracking().OrderBy(c => c.Id).ToListAsync(),
+            await db.ConsultationEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync()));
+        var steps = ConsultationWorkflow.Steps.Select(s => s.Status).ToList();
+        foreach (var c in consultations)
+        {
+            // As written (by id) the events are already in date order, start with 登记协商, and each takes up where the last left off.
+            var history = events.Where(e => e.ConsultationId == c.Id).ToList();
+            Assert.Equal(history.OrderBy(e => e.At).Select(e => e.Id), history.Select(e => e.Id));
+            Assert.Equal("create", history[0].Action);
+            Assert.All(history.Zip(history.Skip(1)), p => Assert.Equal(p.First.To, p.Second.From));
+            Assert.Equal(c.Status, history[^1].To);
+            Assert.True(history[0].At >= c.CreatedAt.AddMinutes(-1), $"{c.Title}: history starts before the consultation was created");
+            // Every step before the current one has the event that entered it (the step bar shows it done).
+            foreach (var step in steps.Skip(1).TakeWhile(s => s < c.Status))
+                Assert.Contains(history, e => e.To == step);
+        }
+
+        // The 网络议政 gives notice 10 working days ahead (as early as the materials): the page says so.
+        var online = Assert.Single(consultations, c => c.Type == ConsultationType.Online);
+        Assert.Equal(10, online.NoticeDays);
+        var page = await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync($"/consultations/{online.Id}");
+        Assert.Contains("通知提前 10 个工作日", page);
+        Assert.Contains($"材料提前 {online.MaterialsDays} 个工作日", page);
+        Assert.DoesNotContain("未经此环节", page);
+    }
+
+    [Fact]
     public async Task The_staff_see_the_demo_consultations_and_a_second_start_adds_nothing()
     {
         var staff = await app.ClientAsAsync("staff.520200");
