@@ -194,9 +194,17 @@ public abstract class DeliberationMapTests(AppFactory app)
         Assert.True(await DueAt(1250));   // first vote 1250 ms ago: the maximum delay is over
         Assert.True(await DueAt(1450));   // quiet for 450 ms
 
+        // One pass of the job computes it. The app's own job may hold the lease at that moment (it can pick the
+        // deliberation up for its seed statements), so a pass that skipped it is repeated until the map includes every vote.
         var clock = new FakeTimeProvider(t0.AddMilliseconds(1500));
-        var done = await app.WithDbAsync(db => DeliberationMaps.RunOnceAsync(db, clock, options, default));
-        Assert.Contains(id, done);
+        var through = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id).Select(m => (DateTimeOffset?)m.ThroughAt).FirstOrDefaultAsync());
+        for (var i = 0; i < 50 && through != t0.AddMilliseconds(1000); i++)
+        {
+            if (i > 0) await Task.Delay(100);
+            await app.WithDbAsync(db => DeliberationMaps.RunOnceAsync(db, clock, options, default));
+            through = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id).Select(m => (DateTimeOffset?)m.ThroughAt).FirstOrDefaultAsync());
+        }
+        Assert.Equal(t0.AddMilliseconds(1000), through);
         Assert.False(await DueAt(5000));  // the map includes every vote now
     }
 
