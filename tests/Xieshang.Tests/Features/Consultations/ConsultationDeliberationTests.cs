@@ -40,6 +40,11 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
         Assert.Equal("应建立全市统一的养老服务信息平台", rec.Title);
         Assert.Contains("网络议政", rec.Text);
 
+        // A second post of the same statement (another tab, a double click) is refused and adds nothing.
+        var again = await staff.PostAsync(url, Form(PageClient.Token(page), ("statement", shared.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Contains("这条观点已转为协商建议", await again.HtmlAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.Recommendations.CountAsync(r => r.ConsultationId == consultation)));
+
         // Offered once: the page now marks it, and the report lists the shared statements.
         var after = await staff.GetHtmlAsync(url);
         Assert.Contains("已转为建议", after);

@@ -127,6 +127,8 @@ public abstract partial class DeliberationPagesTests(AppFactory app)
         var staff = await app.SignedInPageClientAsync("staff.520200");
         var html = await staff.GetHtmlAsync("/deliberations/new");
         Assert.Contains("请从协商详情页开设网络议政", html);
+        // An unreadable consultation id is no consultation, not a server error.
+        Assert.Contains("请从协商详情页开设网络议政", await staff.GetHtmlAsync("/deliberations/new?consultation=abc"));
         Assert.Contains("href=\"/consultations\"", html);
         Assert.DoesNotContain("无权访问", html);
         var form = await staff.GetHtmlAsync($"/deliberations/new?consultation={await ConsultationAsync(app, "520200")}");
