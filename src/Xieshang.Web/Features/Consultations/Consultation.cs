@@ -114,11 +114,15 @@ public sealed class Consultation
     /// <summary>The counterpart government department (对口部门), a handling unit; optional.</summary>
     public int? HandlingUnitId { get; set; }
     public HandlingUnit? HandlingUnit { get; set; }
-    /// <summary>Planned meeting start (an instant); the activity's times once it exists.</summary>
+    /// <summary>
+    /// Planned meeting start (an instant) before the meeting activity exists. Once <see cref="ActivityId"/> is set the activity's
+    /// <see cref="Activity.StartsAt"/> is the meeting time (postponements follow it): this is then only a copy, refreshed from the
+    /// activity by <see cref="ConsultationQueries.UseActivityMeetingAsync"/> wherever the meeting time is used.
+    /// </summary>
     public DateTimeOffset? MeetingAt { get; set; }
-    /// <summary>Planned meeting end.</summary>
+    /// <summary>Planned meeting end; the activity's <see cref="Activity.EndsAt"/> once it exists (see <see cref="MeetingAt"/>).</summary>
     public DateTimeOffset? MeetingEndsAt { get; set; }
-    /// <summary>Meeting place (会场), at most 200 characters.</summary>
+    /// <summary>Meeting place (会场), at most 200 characters; the activity's <see cref="Activity.Place"/> once it exists.</summary>
     public string Place { get; set; } = "";
     /// <summary>Working days before the meeting by which the notice is due (default 15).</summary>
     public int NoticeDays { get; set; } = 15;

@@ -85,6 +85,7 @@ public static class ConsultationQueries
     /// </summary>
     public static async Task<List<DeadlineDto>> DeadlinesAsync(AppDbContext db, Consultation c, TimeProvider clock, CancellationToken ct)
     {
+        await UseActivityMeetingAsync(db, c, ct);
         if (c.MeetingAt is not { } at) return [];
         var day = ChinaTime.DayOf(at);
         var calendar = await WorkCalendar.LoadAsync(db, day, day, ct);
@@ -109,24 +110,48 @@ public static class ConsultationQueries
         ];
     }
 
+    /// <summary>
+    /// Makes the meeting activity the one source of the meeting time: once <paramref name="c"/> has an activity, its
+    /// <see cref="Consultation.MeetingAt"/>, <see cref="Consultation.MeetingEndsAt"/> and <see cref="Consultation.Place"/> are
+    /// set from the activity's <see cref="Activity.StartsAt"/>, <see cref="Activity.EndsAt"/> and <see cref="Activity.Place"/>
+    /// (a postponement on the activity page, earlier or later, is followed). Before an activity exists the consultation's own
+    /// values stand. On a tracked consultation the next save stores the refreshed copy.
+    /// </summary>
+    public static async Task UseActivityMeetingAsync(AppDbContext db, Consultation c, CancellationToken ct)
+    {
+        if (c.ActivityId is not { } aid) return;
+        var a = await db.Activities.AsNoTracking().Where(x => x.Id == aid).Select(x => new { x.StartsAt, x.EndsAt, x.Place }).FirstOrDefaultAsync(ct);
+        if (a is null) return;
+        if (c.MeetingAt != a.StartsAt) c.MeetingAt = a.StartsAt;
+        if (c.MeetingEndsAt != a.EndsAt) c.MeetingEndsAt = a.EndsAt;
+        if (c.Place != a.Place) c.Place = a.Place;
+    }
+
+    /// <summary>Newest meeting first (the activity's start once there is one, else the planned start, else creation), then newest id.</summary>
+    public static IOrderedQueryable<Consultation> NewestMeetingFirst(this IQueryable<Consultation> q) =>
+        q.OrderByDescending(x => (x.ActivityId != null ? (DateTimeOffset?)x.Activity!.StartsAt : x.MeetingAt) ?? x.CreatedAt).ThenByDescending(x => x.Id);
+
     /// <summary>List rows of <paramref name="q"/>.</summary>
     public static async Task<List<ConsultationListItem>> ListAsync(AppDbContext db, IQueryable<Consultation> q, CancellationToken ct)
     {
         var rows = await q.Select(c => new
         {
-            c.Id, c.Title, c.Type, c.Status, c.Committee!.Code, c.Committee.Name, c.MeetingAt, c.Place,
+            c.Id, c.Title, c.Type, c.Status, c.Committee!.Code, c.Committee.Name,
+            MeetingAt = c.ActivityId != null ? (DateTimeOffset?)c.Activity!.StartsAt : c.MeetingAt,
+            Place = c.ActivityId != null ? c.Activity!.Place : c.Place,
             Recs = db.Recommendations.Count(r => r.ConsultationId == c.Id),
         }).ToListAsync(ct);
         return rows.Select(r => new ConsultationListItem(r.Id, r.Title, ConsultationTypes.Code(r.Type), ConsultationTypes.Name(r.Type), IsGrassroots(r.Type),
             ConsultationWorkflow.StatusCode(r.Status), ConsultationWorkflow.StatusName(r.Status), r.Code, r.Name, r.MeetingAt, r.Place, r.Recs)).ToList();
     }
 
-    /// <summary>Consultations whose meeting (or, before it is scheduled, creation) falls in China year <paramref name="year"/> (2000–2100).</summary>
+    /// <summary>Consultations whose meeting (the activity's start once there is one; before it is scheduled, creation) falls in China year <paramref name="year"/> (2000–2100).</summary>
     public static IQueryable<Consultation> InYear(this IQueryable<Consultation> q, int year)
     {
         var y = Math.Clamp(year, 2000, 2100);
         var (from, to) = (ChinaTime.StartOf(new DateOnly(y, 1, 1)), ChinaTime.StartOf(new DateOnly(y + 1, 1, 1)));
-        return q.Where(x => (x.MeetingAt ?? x.CreatedAt) >= from && (x.MeetingAt ?? x.CreatedAt) < to);
+        return q.Where(x => ((x.ActivityId != null ? (DateTimeOffset?)x.Activity!.StartsAt : x.MeetingAt) ?? x.CreatedAt) >= from
+            && ((x.ActivityId != null ? (DateTimeOffset?)x.Activity!.StartsAt : x.MeetingAt) ?? x.CreatedAt) < to);
     }
 
     /// <summary>True for the grassroots types, whose participants include non-members.</summary>
@@ -135,6 +160,7 @@ public static class ConsultationQueries
     /// <summary>The detail of <paramref name="c"/> for <paramref name="user"/> (who may see it): phones and links only for the office.</summary>
     public static async Task<ConsultationDetail> DetailAsync(AppDbContext db, Consultation c, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
+        await UseActivityMeetingAsync(db, c, ct);
         var manage = ConsultationAccess.CanManage(user, c.CommitteePath);
         var office = manage || user.IsLeader;
         var committee = await db.Committees.AsNoTracking().FirstAsync(x => x.Id == c.CommitteeId, ct);

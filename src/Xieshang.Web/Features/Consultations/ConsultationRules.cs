@@ -291,6 +291,7 @@ public static partial class ConsultationRules
         var text = note?.Trim() ?? "";
         if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
         var now = clock.GetUtcNow();
+        await ConsultationQueries.UseActivityMeetingAsync(db, c, ct);
         var recs = db.Recommendations.Where(r => r.ConsultationId == c.Id);
         switch (action)
         {
@@ -434,6 +435,7 @@ public static partial class ConsultationRules
     {
         if (link is null || c is null) return new(404, "邀请链接无效，请向邀请您的政协工作人员核对链接。");
         if (link.RevokedAt is not null) return new(410, "该邀请链接已停用，不能再报名。如需参加，请联系邀请您的政协工作人员。");
+        await ConsultationQueries.UseActivityMeetingAsync(db, c, ct);
         if (c.Status >= ConsultationStatus.Minutes || (c.MeetingEndsAt is { } end && end <= clock.GetUtcNow()))
             return new(410, "本次协商已结束，报名已关闭。");
         if (await db.ConsultationParticipants.CountAsync(p => p.InviteLinkId == link.Id, ct) >= link.MaxRegistrations)
@@ -516,6 +518,7 @@ public static partial class ConsultationRules
     public static async Task<ConsultationError?> RecordAttendanceAsync(AppDbContext db, Consultation c, IReadOnlyList<(int Id, bool Attended)> rows, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         if (!ConsultationAccess.CanManage(user, c.CommitteePath)) return new(403, "您无权记录出席情况。");
+        await ConsultationQueries.UseActivityMeetingAsync(db, c, ct);
         if (c.MeetingAt is not { } at || clock.GetUtcNow() < at) return new(409, "会议开始后才能记录出席情况。");
         if (rows.Count == 0) return new(400, "请提交至少一位参加人员的出席情况。");
         var ids = rows.Select(r => r.Id).ToList();

@@ -138,7 +138,7 @@ public static class ConsultationsApi
                 if (ConsultationWorkflow.ParseStatus(status) is not { } st) return Problem(new(400, $"环节“{status}”无效，应为：{string.Join("、", ConsultationWorkflow.Steps.Select(s => s.Code))}。", "status"));
                 q = q.Where(x => x.Status == st);
             }
-            return TypedResults.Ok(await ConsultationQueries.ListAsync(db, q.OrderByDescending(x => x.MeetingAt ?? x.CreatedAt).ThenByDescending(x => x.Id).Take(500), ct));
+            return TypedResults.Ok(await ConsultationQueries.ListAsync(db, q.NewestMeetingFirst().Take(500), ct));
         });
 
         api.MapGet("/{id:int}", async Task<Results<Ok<ConsultationDetail>, ProblemHttpResult>> (int id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
@@ -284,13 +284,14 @@ public static class ConsultationsApi
         title: e.Status switch { 400 => "请求有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", 410 => "已失效", _ => "请求有误" },
         extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null);
 
-    /// <summary>A consultation <paramref name="user"/> may see (404 none, 403 out of scope).</summary>
+    /// <summary>A consultation <paramref name="user"/> may see (404 none, 403 out of scope), its meeting time read from its activity.</summary>
     public static async Task<(Consultation? Consultation, ConsultationError? Refused)> FindAsync(AppDbContext db, int id, CurrentUser user, CancellationToken ct, bool tracked = true)
     {
         var q = tracked ? db.Consultations : db.Consultations.AsNoTracking();
         var c = await q.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (c is null) return (null, new(404, "没有这次协商。"));
         if (!await ConsultationAccess.CanSeeAsync(db, user, id, ct)) return (null, new(403, "您无权查看这次协商。"));
+        await ConsultationQueries.UseActivityMeetingAsync(db, c, ct);
         return (c, null);
     }
 

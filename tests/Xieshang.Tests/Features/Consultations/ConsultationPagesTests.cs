@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Tests.Support;
+using Xieshang.Web.Components.Shared;
 using Xieshang.Web.Features.Consultations;
 using Xieshang.Web.Infrastructure;
 
@@ -198,6 +199,41 @@ public abstract class ConsultationPagesTests(AppFactory app)
         Assert.Equal("协商列表 · 协商 · 政协履职平台", titles[0]);
         Assert.All(titles, t => Assert.Equal(t.Split(" · ").Length, t.Split(" · ").Distinct().Count()));
         Assert.Equal("编辑协商 · 协商 · 政协履职平台", titles[2]);
+    }
+
+    [Fact]
+    public async Task Unreadable_query_values_are_ignored_and_the_pages_show_the_activitys_meeting_time()
+    {
+        var api = await app.ClientAsAsync("staff.520200");
+        var created = await api.PostAsJsonAsync("/api/consultations", new { committee = "520200", title = "关于老旧小区加装电梯的协商", type = "thematic" });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(30).Date.AddHours(2), TimeSpan.Zero);
+        var meeting = await api.PutAsJsonAsync($"/api/consultations/{id}/meeting",
+            new { startsAt = start, endsAt = start.AddHours(2), place = "市政协二楼会议室", invitees = new { committees = new[] { "520200" } } });
+        Assert.Equal(HttpStatusCode.OK, meeting.StatusCode);
+        var activityId = JsonDocument.Parse(await meeting.Content.ReadAsStringAsync()).RootElement.GetProperty("activityId").GetInt32();
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync($"/api/consultations/{id}/actions/notify", new { note = "" })).StatusCode);
+        var later = start.AddDays(9);
+        Assert.Equal(HttpStatusCode.NoContent, (await api.PostAsJsonAsync($"/api/activities/{activityId}/postpone",
+            new { startsAt = later, endsAt = later.AddHours(2), reason = "议题调研尚未完成" })).StatusCode);
+
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        foreach (var url in new[] { "/consultations?year=abc", "/consultations?year=99999999999&type=nonsense&status=%E2%80%A6", $"/consultations/{id}?done=abc",
+                     "/consultations/plan/2026?committee=520200&year=abc&month=abc" })
+        {
+            var res = await staff.GetAsync(url);
+            Assert.True(res.StatusCode == HttpStatusCode.OK, $"{url}: {(int)res.StatusCode} {res.Headers.Location}");
+        }
+        // The unreadable year is ignored: the list shows the consultation with the activity's (postponed) time, not the old one.
+        var list = await staff.GetHtmlAsync("/consultations?year=abc");
+        Assert.Contains("关于老旧小区加装电梯的协商", list);
+        Assert.Contains(Format.Time(later), list);
+        Assert.DoesNotContain(Format.Time(start), list);
+        // A readable year still filters, by the activity's start.
+        Assert.Contains("关于老旧小区加装电梯的协商", await staff.GetHtmlAsync($"/consultations?year={ChinaTime.YearOf(later)}"));
+        Assert.DoesNotContain("关于老旧小区加装电梯的协商", await staff.GetHtmlAsync($"/consultations?year={ChinaTime.YearOf(later) + 1}"));
+        var detail = await staff.GetHtmlAsync($"/consultations/{id}");
+        Assert.Contains($"{Format.Time(later)} · 市政协二楼会议室", detail);
     }
 }
 

@@ -401,6 +401,62 @@ public abstract class ConsultationsApiTests(AppFactory app)
         Assert.Equal(HttpStatusCode.BadRequest, (await staff.GetAsync("/api/consultations?status=bogus")).StatusCode);
         Assert.Equal(before, await SnapshotAsync());
     }
+
+    [Fact]
+    public async Task The_meeting_time_follows_the_activity_when_it_is_postponed_later_or_moved_earlier()
+    {
+        var staff = await app.ClientAsAsync(Staff);
+        var id = await CreateAsync(staff, title: "关于城区停车难问题的专题协商");
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(40).Date.AddHours(1), TimeSpan.Zero);
+        var meeting = await staff.PutAsJsonAsync($"/api/consultations/{id}/meeting",
+            new { startsAt = start, endsAt = start.AddHours(3), place = "市政协三楼会议室", invitees = new { committees = new[] { "520200" } } });
+        Assert.Equal(HttpStatusCode.OK, meeting.StatusCode);
+        var activityId = (await Json(meeting)).GetProperty("activityId").GetInt32();
+        Assert.Equal(HttpStatusCode.OK, (await Act(staff, id, "research")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Act(staff, id, "notify")).StatusCode);
+
+        // Postponed by twenty days on the activity: the consultation's meeting time and deadlines follow.
+        var later = start.AddDays(20);
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/activities/{activityId}/postpone",
+            new { startsAt = later, endsAt = later.AddHours(2), reason = "与市人大常委会会议冲突" })).StatusCode);
+        var d = await staff.GetFromJsonAsync<JsonElement>($"/api/consultations/{id}");
+        Assert.Equal(later, d.GetProperty("meetingAt").GetDateTimeOffset());
+        Assert.Equal(later.AddHours(2), d.GetProperty("meetingEndsAt").GetDateTimeOffset());
+        Assert.Equal("市政协三楼会议室", d.GetProperty("place").GetString());
+        var day = ChinaTime.DayOf(later);
+        var calendar = await app.WithDbAsync(db => WorkCalendar.LoadAsync(db, day, day, CancellationToken.None));
+        var deadlines = d.GetProperty("deadlines").EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => DateOnly.Parse(x.GetProperty("due").GetString()!));
+        Assert.Equal(ConsultationQueries.WorkingDaysBefore(calendar, day, 15), deadlines["notice"]);
+        Assert.Equal(ConsultationQueries.WorkingDaysBefore(calendar, day, 10), deadlines["materials"]);
+        Assert.Equal(calendar.AddWorkingDays(day, 7), deadlines["minutes"]);
+        var row = (await staff.GetFromJsonAsync<JsonElement>($"/api/consultations?year={ChinaTime.YearOf(later)}")).EnumerateArray().Single(x => x.GetProperty("id").GetInt32() == id);
+        Assert.Equal(later, row.GetProperty("meetingAt").GetDateTimeOffset());
+        var early = await Act(staff, id, "meet");
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("会议开始后才能标记为已召开", await Detail(early));
+
+        // Moved earlier so that it has begun: the meet check uses the activity's start, not the consultation's old copy.
+        var now = DateTimeOffset.UtcNow;
+        var begun = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddHours(-1);
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsJsonAsync($"/api/activities/{activityId}/postpone",
+            new { startsAt = begun, endsAt = begun.AddHours(3), reason = "提前举行" })).StatusCode);
+        var held = await Act(staff, id, "meet");
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        var after = await Json(held);
+        Assert.Equal("meeting", after.GetProperty("status").GetString());
+        Assert.Equal(begun, after.GetProperty("meetingAt").GetDateTimeOffset());
+        var today = ChinaTime.DayOf(begun);
+        var cal2 = await app.WithDbAsync(db => WorkCalendar.LoadAsync(db, today, today, CancellationToken.None));
+        Assert.Equal(cal2.AddWorkingDays(today, 7).ToString("yyyy-MM-dd"), after.GetProperty("deadlines")[2].GetProperty("due").GetString());
+        // The report carries the activity's day.
+        var report = await staff.GetAsync($"/api/consultations/{id}/report.docx");
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        using var zip = new ZipArchive(await report.Content.ReadAsStreamAsync());
+        using var reader = new StreamReader(zip.GetEntry("word/document.xml")!.Open());
+        var xml = await reader.ReadToEndAsync();
+        Assert.Contains($"会议时间：{ConsultationRules.Day(today)}，地点：市政协三楼会议室", xml);
+        Assert.DoesNotContain(ConsultationRules.Day(day), xml);
+    }
 }
 
 public sealed class ConsultationsApiSqliteTests(SqliteAppFactory app) : ConsultationsApiTests(app), IClassFixture<SqliteAppFactory>;
