@@ -55,6 +55,28 @@ public abstract partial class DeliberationPagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_member_changes_an_earlier_vote_from_the_list_of_their_votes()
+    {
+        var id = await OpenAsync(app);
+        var client = await app.SignedInPageClientAsync("member.520200");
+        var html = await client.GetHtmlAsync($"/deliberations/{id}");
+        Assert.DoesNotContain("dlb-my-votes", html); // nothing voted yet
+        var shown = ShownStatement(html);
+        await client.PostAsync($"/deliberations/{id}/vote", Form(PageClient.Token(html), ("statement", shown.ToString()), ("value", "1")));
+
+        html = await client.GetHtmlAsync($"/deliberations/{id}");
+        Assert.Contains("我已表决的意见（1），可以修改", html);
+        Assert.Contains("aria-pressed=\"true\">同意<", html);
+        var res = await client.PostAsync($"/deliberations/{id}/vote", Form(PageClient.Token(html), ("statement", shown.ToString()), ("value", "-1")));
+
+        Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+        Assert.Equal(-1, await app.WithDbAsync(db => db.DeliberationVotes.Where(v => v.StatementId == shown).Select(v => (int)v.Value).SingleAsync()));
+        html = await client.GetHtmlAsync($"/deliberations/{id}");
+        Assert.Contains("已表决 1 / 3", html); // a changed vote is still one vote
+        Assert.Contains("aria-pressed=\"true\">不同意<", html);
+    }
+
+    [Fact]
     public async Task A_refused_statement_keeps_the_typed_text_and_the_same_statement_card()
     {
         var id = await OpenAsync(app, visibility: "public", anonymous: true);
