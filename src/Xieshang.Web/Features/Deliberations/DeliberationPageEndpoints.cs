@@ -55,7 +55,7 @@ public static class DeliberationPageEndpoints
                 Flash(ctx, false, e.Message);
                 return Results.Redirect($"/deliberations/new?consultation={consultationId}");
             }
-            Flash(ctx, true, "Created");
+            Flash(ctx, true, Lines(seeds).Count > 0 ? "CreatedWithSeeds" : "Created");
             return Results.Redirect($"/deliberations/{d!.Id}/moderation");
         }).RequireAuthorization(Policies.Staff).ExcludeFromDescription();
 

@@ -24,9 +24,9 @@ function disposeAll() {
   while (charts.length) charts.pop().dispose();
 }
 
-// Axis limits 6 % beyond the data, so no point is cut at the chart's edge.
+// Axis limits 8 % beyond the data, so no point is cut at the chart's edge.
 const padded = end => v => {
-  const pad = (v.max - v.min) * 0.06 || 1;
+  const pad = (v.max - v.min) * 0.08 || 1;
   return end === 'min' ? v.min - pad : v.max + pad;
 };
 
@@ -36,7 +36,7 @@ function option(d) {
     animation: false,
     tooltip: { trigger: 'item', confine: true, formatter: p => p.seriesName },
     legend: { bottom: 0, selectedMode: false },
-    grid: { left: 8, right: 8, top: 8, bottom: 36, containLabel: false },
+    grid: { left: 14, right: 14, top: 12, bottom: 36, containLabel: false },
     xAxis: { type: 'value', show: false, min: padded('min'), max: padded('max') },
     yAxis: { type: 'value', show: false, min: padded('min'), max: padded('max') },
     series: d.groups.map((name, g) => ({

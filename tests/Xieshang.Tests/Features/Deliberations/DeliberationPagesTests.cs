@@ -149,8 +149,11 @@ public abstract partial class DeliberationPagesTests(AppFactory app)
         var staff = await app.SignedInPageClientAsync("staff.520200");
         var html = await staff.GetHtmlAsync("/deliberations/new");
         Assert.Contains("请从协商详情页开设网络议政", html);
-        // An unreadable consultation id is no consultation, not a server error.
+        // An unreadable consultation id is no consultation, not a server error; an unknown one is the same page, as 404.
         Assert.Contains("请从协商详情页开设网络议政", await staff.GetHtmlAsync("/deliberations/new?consultation=abc"));
+        var unknown = await staff.GetAsync("/deliberations/new?consultation=999999");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("请从协商详情页开设网络议政", await unknown.HtmlAsync());
         Assert.Contains("href=\"/consultations\"", html);
         Assert.DoesNotContain("无权访问", html);
         var form = await staff.GetHtmlAsync($"/deliberations/new?consultation={await ConsultationAsync(app, "520200")}");
@@ -227,6 +230,8 @@ public abstract partial class DeliberationPagesTests(AppFactory app)
         Assert.Equal($"/deliberations/{id}/moderation", res.Target());
         html = await staff.GetHtmlAsync($"/deliberations/{id}/moderation");
         Assert.Contains("已采纳的意见 (4)", html);
+        Assert.Contains("种子意见已采纳，可以开放", html); // not "add seeds first": they are there
+        Assert.DoesNotContain("添加种子意见后即可开放", html);
         await staff.PostAsync($"/deliberations/{id}/manage", Form(PageClient.Token(html), ("action", "open")));
         Assert.Equal(DeliberationStatus.Open, await app.WithDbAsync(db => db.Deliberations.Where(d => d.Id == id).Select(d => d.Status).FirstAsync()));
 
