@@ -84,7 +84,7 @@ public sealed class OpinionMap
     public required long[] StatementIds { get; init; }
     /// <summary>Stored votes.</summary>
     public required int VoteCount { get; init; }
-    /// <summary>Votes per participant, moderated-out statements counted as Polis does.</summary>
+    /// <summary>Stored votes per participant, aligned with <see cref="ParticipantIds"/> (Polis's user-vote-counts; the in-conv rule uses them).</summary>
     public required int[] ParticipantVoteCounts { get; init; }
     /// <summary>The clustered participants, ascending.</summary>
     public required long[] InConv { get; init; }
@@ -102,7 +102,7 @@ public sealed class OpinionMap
     public required IReadOnlyList<OpinionGroup> BaseClusters { get; init; }
     /// <summary>Opinion groups (ids 0…k−1), members (participant ids) and centres; empty when too few participants voted.</summary>
     public required IReadOnlyList<OpinionGroup> Groups { get; init; }
-    /// <summary>Per group (index = group id), per statement (index = column) the in-conv members' vote counts.</summary>
+    /// <summary>Per group (index = group id), per statement (index = column) the group members' raw vote counts (moderated-out statements included, as Polis's group-votes).</summary>
     public required VoteCounts[][] GroupVotes { get; init; }
     /// <summary>Per group id, its representative statements, best first (at most 5, agrees first).</summary>
     public required IReadOnlyDictionary<int, IReadOnlyList<RepresentativeStatement>> Repness { get; init; }
