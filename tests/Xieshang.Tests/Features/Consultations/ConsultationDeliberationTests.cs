@@ -41,8 +41,9 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
         Assert.Contains("网络议政", rec.Text);
 
         // A second post of the same statement (another tab, a double click) is refused and adds nothing.
-        var again = await staff.PostAsync(url, Form(PageClient.Token(page), ("statement", shared.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        Assert.Contains("这条观点已转为协商建议", await again.HtmlAsync());
+        var again = await staff.PostAsync(url, Form(PageClient.Token(await staff.GetHtmlAsync(url)), ("statement", shared.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        var againHtml = await again.HtmlAsync();
+        Assert.True(againHtml.Contains("这条观点已转为协商建议"), $"second post: {(int)again.StatusCode} {again.Headers.Location} {againHtml[..Math.Min(300, againHtml.Length)]}");
         Assert.Equal(1, await app.WithDbAsync(db => db.Recommendations.CountAsync(r => r.ConsultationId == consultation)));
 
         // Offered once: the page now marks it, and the report lists the shared statements.
