@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Committees;
 using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure.Data;
 
@@ -414,15 +415,6 @@ public sealed class ConsultationFile
             b.HasIndex(x => x.ConsultationId);
         }
     }
-}
-
-/// <summary>Adoption of a recommendation (codes <c>pending</c>, <c>adopted</c>, <c>partly</c>, <c>not-adopted</c>).</summary>
-public enum AdoptionStatus
-{
-    Pending = 0,
-    Adopted = 1,
-    PartlyAdopted = 2,
-    NotAdopted = 3,
 }
 
 /// <summary>

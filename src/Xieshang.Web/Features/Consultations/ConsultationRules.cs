@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;

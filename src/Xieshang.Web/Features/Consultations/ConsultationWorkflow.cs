@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Infrastructure.Workflow;
 using S = Xieshang.Web.Features.Consultations.ConsultationStatus;
 using T = Xieshang.Web.Features.Consultations.PlanTopicStatus;

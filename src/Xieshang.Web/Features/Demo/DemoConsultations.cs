@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;

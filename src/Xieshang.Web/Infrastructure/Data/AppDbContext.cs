@@ -11,7 +11,9 @@ using Xieshang.Web.Features.Deliberations;
 using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Features.Proposals;
+using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure.Audit;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Jobs;
@@ -82,6 +84,15 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Recommendation> Recommendations => Set<Recommendation>();
     public DbSet<RecommendationInstruction> RecommendationInstructions => Set<RecommendationInstruction>();
     public DbSet<RecommendationMilestone> RecommendationMilestones => Set<RecommendationMilestone>();
+    public DbSet<Outcome> Outcomes => Set<Outcome>();
+    public DbSet<OutcomeInstruction> OutcomeInstructions => Set<OutcomeInstruction>();
+    public DbSet<OutcomeMilestone> OutcomeMilestones => Set<OutcomeMilestone>();
+    public DbSet<OutcomeProgress> OutcomeProgress => Set<OutcomeProgress>();
+    public DbSet<OutcomeFile> OutcomeFiles => Set<OutcomeFile>();
+    public DbSet<WorkLink> WorkLinks => Set<WorkLink>();
+    public DbSet<ResearchProject> ResearchProjects => Set<ResearchProject>();
+    public DbSet<ResearchOrganizer> ResearchOrganizers => Set<ResearchOrganizer>();
+    public DbSet<ResearchTeamMember> ResearchTeamMembers => Set<ResearchTeamMember>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }

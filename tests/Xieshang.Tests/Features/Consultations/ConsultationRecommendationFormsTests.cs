@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Tests.Features.Demo;

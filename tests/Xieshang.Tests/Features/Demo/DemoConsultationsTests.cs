@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -2110,6 +2110,307 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("OpinionOutcomes");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.Outcome", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("AdoptedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AdoptingBody")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Adoption")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AdoptionNote")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Feedback")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("FeedbackOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("ImplementedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastProgressAt")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("MemberIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResponsibleUnitId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SourceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SourceType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("SubmittedOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.HasIndex("ResponsibleUnitId");
+
+                    b.HasIndex("SourceType", "SourceId");
+
+                    b.ToTable("Outcomes");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ProgressId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.HasIndex("ProgressId");
+
+                    b.ToTable("OutcomeFiles");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeInstruction", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeaderName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.ToTable("OutcomeInstructions");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeMilestone", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("DoneOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("DueOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.ToTable("OutcomeMilestones");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeProgress", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("On")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("OutcomeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Percent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OutcomeId");
+
+                    b.ToTable("OutcomeProgress");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.WorkLink", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FromId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FromType")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ToId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ToType")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ToType", "ToId");
+
+                    b.HasIndex("FromType", "FromId", "ToType", "ToId")
+                        .IsUnique();
+
+                    b.ToTable("WorkLinks");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.Assignment", b =>
                 {
                     b.Property<int>("Id")
@@ -2724,6 +3025,196 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasKey("Date");
 
                     b.ToTable("WorkCalendarDays");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOrganizer", b =>
+                {
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ResearchProjectId", "CommitteeId");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.ToTable("ResearchOrganizers");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Background")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Findings")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsJoint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Plan")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PlanApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PlanApprovedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PlanSubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReportApprovedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportBody")
+                        .IsRequired()
+                        .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReportSentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReportStatus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReportSubmittedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportTitle")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReturnReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SentTo")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SharedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly?>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Suggestions")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("TopicClaimId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.HasIndex("ParentId");
+
+                    b.HasIndex("ParentId", "CommitteeId")
+                        .IsUnique()
+                        .HasFilter("\"ParentId\" IS NOT NULL");
+
+                    b.ToTable("ResearchProjects", (string)null);
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTeamMember", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("ResearchProjectId", "MemberId", "Role")
+                        .IsUnique()
+                        .HasFilter("\"MemberId\" IS NOT NULL");
+
+                    b.ToTable("ResearchTeamMembers");
                 });
 
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Audit.AuditEntry", b =>
@@ -3517,6 +4008,65 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Committee");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.Outcome", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Proposals.HandlingUnit", "ResponsibleUnit")
+                        .WithMany()
+                        .HasForeignKey("ResponsibleUnitId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Committee");
+
+                    b.Navigation("ResponsibleUnit");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeFile", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Outcomes.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Outcomes.OutcomeProgress", null)
+                        .WithMany()
+                        .HasForeignKey("ProgressId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeInstruction", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Outcomes.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeMilestone", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Outcomes.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Outcomes.OutcomeProgress", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Outcomes.Outcome", null)
+                        .WithMany()
+                        .HasForeignKey("OutcomeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Proposals.Assignment", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Proposals.HandlingUnit", "HandlingUnit")
@@ -3676,6 +4226,57 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOrganizer", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany("Organizers")
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Committee");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.Navigation("Committee");
+
+                    b.Navigation("Parent");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTeamMember", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Members.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany("Team")
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Notifications.Notification", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Members.Member", null)
@@ -3708,6 +4309,13 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Assignments");
 
                     b.Navigation("CoSigners");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
+                {
+                    b.Navigation("Organizers");
+
+                    b.Navigation("Team");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,425 @@
+﻿using System;
+using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class ResearchOutcomes : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "Outcomes",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    SourceType = table.Column<int>(type: "integer", nullable: false),
+                    SourceId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    SubmittedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Adoption = table.Column<int>(type: "integer", nullable: false),
+                    AdoptingBody = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    AdoptedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    AdoptionNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ResponsibleUnitId = table.Column<int>(type: "integer", nullable: true),
+                    Percent = table.Column<int>(type: "integer", nullable: false),
+                    Evidence = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    ImplementedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Feedback = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    FeedbackOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    MemberIds = table.Column<List<int>>(type: "integer[]", nullable: false),
+                    LastProgressAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outcomes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outcomes_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Outcomes_HandlingUnits_ResponsibleUnitId",
+                        column: x => x.ResponsibleUnitId,
+                        principalTable: "HandlingUnits",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchProjects",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Background = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    ParentId = table.Column<int>(type: "integer", nullable: true),
+                    IsJoint = table.Column<bool>(type: "boolean", nullable: false),
+                    TopicClaimId = table.Column<int>(type: "integer", nullable: true),
+                    Plan = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    PlanSubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PlanApprovedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    PlanApprovedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    StartsOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    EndsOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    ReportStatus = table.Column<int>(type: "integer", nullable: false),
+                    ReportTitle = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReportBody = table.Column<string>(type: "character varying(100000)", maxLength: 100000, nullable: false),
+                    Findings = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    Suggestions = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    SentTo = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ReportSubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReportApprovedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReportSentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReturnReason = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    SharedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchProjects", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchProjects_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ResearchProjects_ResearchProjects_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkLinks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FromType = table.Column<int>(type: "integer", nullable: false),
+                    FromId = table.Column<int>(type: "integer", nullable: false),
+                    ToType = table.Column<int>(type: "integer", nullable: false),
+                    ToId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    CreatedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkLinks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutcomeInstructions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OutcomeId = table.Column<int>(type: "integer", nullable: false),
+                    LeaderName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutcomeInstructions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutcomeInstructions_Outcomes_OutcomeId",
+                        column: x => x.OutcomeId,
+                        principalTable: "Outcomes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutcomeMilestones",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OutcomeId = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    DoneOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutcomeMilestones", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutcomeMilestones_Outcomes_OutcomeId",
+                        column: x => x.OutcomeId,
+                        principalTable: "Outcomes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutcomeProgress",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OutcomeId = table.Column<int>(type: "integer", nullable: false),
+                    Percent = table.Column<int>(type: "integer", nullable: false),
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    ByUserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ByName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutcomeProgress", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutcomeProgress_Outcomes_OutcomeId",
+                        column: x => x.OutcomeId,
+                        principalTable: "Outcomes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchOrganizers",
+                columns: table => new
+                {
+                    ResearchProjectId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchOrganizers", x => new { x.ResearchProjectId, x.CommitteeId });
+                    table.ForeignKey(
+                        name: "FK_ResearchOrganizers_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ResearchOrganizers_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchTeamMembers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ResearchProjectId = table.Column<int>(type: "integer", nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    MemberId = table.Column<int>(type: "integer", nullable: true),
+                    Name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchTeamMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchTeamMembers_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ResearchTeamMembers_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "OutcomeFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OutcomeId = table.Column<int>(type: "integer", nullable: false),
+                    ProgressId = table.Column<int>(type: "integer", nullable: true),
+                    FileName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(120)", maxLength: 120, nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false),
+                    UploadedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    UploadedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_OutcomeFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_OutcomeFiles_OutcomeProgress_ProgressId",
+                        column: x => x.ProgressId,
+                        principalTable: "OutcomeProgress",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_OutcomeFiles_Outcomes_OutcomeId",
+                        column: x => x.OutcomeId,
+                        principalTable: "Outcomes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutcomeFiles_OutcomeId",
+                table: "OutcomeFiles",
+                column: "OutcomeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutcomeFiles_ProgressId",
+                table: "OutcomeFiles",
+                column: "ProgressId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutcomeInstructions_OutcomeId",
+                table: "OutcomeInstructions",
+                column: "OutcomeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutcomeMilestones_OutcomeId",
+                table: "OutcomeMilestones",
+                column: "OutcomeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_OutcomeProgress_OutcomeId",
+                table: "OutcomeProgress",
+                column: "OutcomeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outcomes_CommitteeId",
+                table: "Outcomes",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outcomes_CommitteePath",
+                table: "Outcomes",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outcomes_ResponsibleUnitId",
+                table: "Outcomes",
+                column: "ResponsibleUnitId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outcomes_SourceType_SourceId",
+                table: "Outcomes",
+                columns: new[] { "SourceType", "SourceId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchOrganizers_CommitteeId",
+                table: "ResearchOrganizers",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchOrganizers_CommitteePath",
+                table: "ResearchOrganizers",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchProjects_CommitteeId",
+                table: "ResearchProjects",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchProjects_CommitteePath",
+                table: "ResearchProjects",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchProjects_ParentId",
+                table: "ResearchProjects",
+                column: "ParentId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchProjects_ParentId_CommitteeId",
+                table: "ResearchProjects",
+                columns: new[] { "ParentId", "CommitteeId" },
+                unique: true,
+                filter: "\"ParentId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchTeamMembers_MemberId",
+                table: "ResearchTeamMembers",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchTeamMembers_ResearchProjectId_MemberId_Role",
+                table: "ResearchTeamMembers",
+                columns: new[] { "ResearchProjectId", "MemberId", "Role" },
+                unique: true,
+                filter: "\"MemberId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkLinks_FromType_FromId_ToType_ToId",
+                table: "WorkLinks",
+                columns: new[] { "FromType", "FromId", "ToType", "ToId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkLinks_ToType_ToId",
+                table: "WorkLinks",
+                columns: new[] { "ToType", "ToId" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "OutcomeFiles");
+
+            migrationBuilder.DropTable(
+                name: "OutcomeInstructions");
+
+            migrationBuilder.DropTable(
+                name: "OutcomeMilestones");
+
+            migrationBuilder.DropTable(
+                name: "ResearchOrganizers");
+
+            migrationBuilder.DropTable(
+                name: "ResearchTeamMembers");
+
+            migrationBuilder.DropTable(
+                name: "WorkLinks");
+
+            migrationBuilder.DropTable(
+                name: "OutcomeProgress");
+
+            migrationBuilder.DropTable(
+                name: "ResearchProjects");
+
+            migrationBuilder.DropTable(
+                name: "Outcomes");
+        }
+    }
+}
