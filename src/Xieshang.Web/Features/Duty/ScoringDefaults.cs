@@ -51,6 +51,8 @@ public static class ScoringDefaults
         new("instruction.upper", DutyCategory.OpinionItem, "获省部级以上领导批示", 30, "地方规则 +30，分值最高。"),
         // Research, study, self-reported duties.
         new("research.report", DutyCategory.Research, "调研成果被采纳", 10, "成果采纳高于参加调研。"),
+        new("research.author", DutyCategory.Research, "执笔调研视察报告（报告审定）", 10, "执笔是实质性贡献，与执笔发言材料同分；报告经领导审定后记入。"),
+        new("research.member", DutyCategory.Research, "参加调研视察课题组（报告审定）", 3, "课题组成员按项目计分，低于执笔人；实地调研的出席另按活动计分。"),
         new("study.completed", DutyCategory.Study, "完成学习任务", 2, "按次计分。"),
         new("claim.volunteer", DutyCategory.Volunteer, "志愿服务（每次）", 2, "委员自报、机关审核。"),
         new("claim.honour", DutyCategory.Honour, "获得表彰", 5, "委员自报、机关审核。"),

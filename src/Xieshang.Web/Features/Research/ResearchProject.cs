@@ -111,6 +111,8 @@ public sealed class ResearchProject
 
     public List<ResearchOrganizer> Organizers { get; set; } = [];
     public List<ResearchTeamMember> Team { get; set; } = [];
+    /// <summary>The timeline (<see cref="ResearchEvent"/>), oldest first by <see cref="ResearchEvent.At"/>.</summary>
+    public List<ResearchEvent> Events { get; set; } = [];
 
     internal sealed class Configuration : IEntityTypeConfiguration<ResearchProject>
     {
@@ -133,6 +135,7 @@ public sealed class ResearchProject
             b.HasOne(x => x.Parent).WithMany().HasForeignKey(x => x.ParentId).OnDelete(DeleteBehavior.Restrict);
             b.HasMany(x => x.Organizers).WithOne().HasForeignKey(x => x.ResearchProjectId).OnDelete(DeleteBehavior.Cascade);
             b.HasMany(x => x.Team).WithOne().HasForeignKey(x => x.ResearchProjectId).OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(x => x.Events).WithOne().HasForeignKey(x => x.ResearchProjectId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(x => x.CommitteePath);
             b.HasIndex(x => x.ParentId);
             // One sub-project per committee and parent.

@@ -93,6 +93,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ResearchProject> ResearchProjects => Set<ResearchProject>();
     public DbSet<ResearchOrganizer> ResearchOrganizers => Set<ResearchOrganizer>();
     public DbSet<ResearchTeamMember> ResearchTeamMembers => Set<ResearchTeamMember>();
+    public DbSet<ResearchFieldWork> ResearchFieldWork => Set<ResearchFieldWork>();
+    public DbSet<ResearchFile> ResearchFiles => Set<ResearchFile>();
+    public DbSet<ResearchEvent> ResearchEvents => Set<ResearchEvent>();
+    public DbSet<ResearchOutput> ResearchOutputs => Set<ResearchOutput>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }

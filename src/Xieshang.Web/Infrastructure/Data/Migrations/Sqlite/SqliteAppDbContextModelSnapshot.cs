@@ -3027,6 +3027,134 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("WorkCalendarDays");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByUserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.ToTable("ResearchEvents");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchFieldWork", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ActivityId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId")
+                        .IsUnique();
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.ToTable("ResearchFieldWork", (string)null);
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Caption")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FieldWorkId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FieldWorkId");
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.ToTable("ResearchFiles");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOrganizer", b =>
                 {
                     b.Property<int>("ResearchProjectId")
@@ -3051,6 +3179,49 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CommitteePath");
 
                     b.ToTable("ResearchOrganizers");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOutput", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TargetId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.ToTable("ResearchOutputs");
                 });
 
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
@@ -4226,6 +4397,46 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany("Events")
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchFieldWork", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Activities.Activity", "Activity")
+                        .WithMany()
+                        .HasForeignKey("ActivityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany()
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Activity");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchFile", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchFieldWork", null)
+                        .WithMany()
+                        .HasForeignKey("FieldWorkId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany()
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOrganizer", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
@@ -4241,6 +4452,15 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Committee");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchOutput", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany()
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
@@ -4313,6 +4533,8 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchProject", b =>
                 {
+                    b.Navigation("Events");
+
                     b.Navigation("Organizers");
 
                     b.Navigation("Team");

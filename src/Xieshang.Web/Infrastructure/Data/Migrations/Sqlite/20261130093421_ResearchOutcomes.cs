@@ -203,6 +203,60 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ResearchEvents",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResearchProjectId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ByUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ByName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchEvents", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchEvents_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchFieldWork",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResearchProjectId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActivityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchFieldWork", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchFieldWork_Activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "Activities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ResearchFieldWork_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ResearchOrganizers",
                 columns: table => new
                 {
@@ -222,6 +276,32 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Restrict);
                     table.ForeignKey(
                         name: "FK_ResearchOrganizers_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ResearchOutputs",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResearchProjectId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    TargetId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 20000, nullable: false),
+                    MemberId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchOutputs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchOutputs_ResearchProjects_ResearchProjectId",
                         column: x => x.ResearchProjectId,
                         principalTable: "ResearchProjects",
                         principalColumn: "Id",
@@ -288,6 +368,39 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ResearchFiles",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ResearchProjectId = table.Column<int>(type: "INTEGER", nullable: false),
+                    FieldWorkId = table.Column<int>(type: "INTEGER", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 120, nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Caption = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UploadedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    UploadedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchFiles", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchFiles_ResearchFieldWork_FieldWorkId",
+                        column: x => x.FieldWorkId,
+                        principalTable: "ResearchFieldWork",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_ResearchFiles_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_OutcomeFiles_OutcomeId",
                 table: "OutcomeFiles",
@@ -334,6 +447,32 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 columns: new[] { "SourceType", "SourceId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_ResearchEvents_ResearchProjectId",
+                table: "ResearchEvents",
+                column: "ResearchProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchFieldWork_ActivityId",
+                table: "ResearchFieldWork",
+                column: "ActivityId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchFieldWork_ResearchProjectId",
+                table: "ResearchFieldWork",
+                column: "ResearchProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchFiles_FieldWorkId",
+                table: "ResearchFiles",
+                column: "FieldWorkId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchFiles_ResearchProjectId",
+                table: "ResearchFiles",
+                column: "ResearchProjectId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ResearchOrganizers_CommitteeId",
                 table: "ResearchOrganizers",
                 column: "CommitteeId");
@@ -342,6 +481,11 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_ResearchOrganizers_CommitteePath",
                 table: "ResearchOrganizers",
                 column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchOutputs_ResearchProjectId",
+                table: "ResearchOutputs",
+                column: "ResearchProjectId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_ResearchProjects_CommitteeId",
@@ -402,7 +546,16 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "OutcomeMilestones");
 
             migrationBuilder.DropTable(
+                name: "ResearchEvents");
+
+            migrationBuilder.DropTable(
+                name: "ResearchFiles");
+
+            migrationBuilder.DropTable(
                 name: "ResearchOrganizers");
+
+            migrationBuilder.DropTable(
+                name: "ResearchOutputs");
 
             migrationBuilder.DropTable(
                 name: "ResearchTeamMembers");
@@ -414,10 +567,13 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "OutcomeProgress");
 
             migrationBuilder.DropTable(
-                name: "ResearchProjects");
+                name: "ResearchFieldWork");
 
             migrationBuilder.DropTable(
                 name: "Outcomes");
+
+            migrationBuilder.DropTable(
+                name: "ResearchProjects");
         }
     }
 }

@@ -1,0 +1,576 @@
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Duty;
+using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Proposals;
+using Xieshang.Web.Features.Outcomes;
+using Xieshang.Web.Infrastructure;
+using Xieshang.Web.Infrastructure.Auth;
+using Xieshang.Web.Infrastructure.Data;
+
+namespace Xieshang.Web.Features.Research;
+
+/// <summary>A rule refusal: HTTP status (400, 403, 404, 409) and a Chinese message; <see cref="Field"/> names the input at fault.</summary>
+public sealed record ResearchError(int Status, string Message, string Field = "");
+
+/// <summary>
+/// Body of creating a project (<c>POST /api/research</c>): topic, kind code (<c>research</c> | <c>inspection</c>),
+/// organising committee codes (first = lead), the team (leader, members, author: member ids; staff: names), background,
+/// schedule (China dates), plan text. <see cref="TopicClaimId"/> is set by the claimed-topics slice (not validated here).
+/// </summary>
+public sealed record ResearchInput(string? Title, string? Kind, string[]? OrganizerCodes, int? LeaderId, int[]? MemberIds, int? AuthorId,
+    string? Background = null, string[]? StaffNames = null, DateOnly? StartsOn = null, DateOnly? EndsOn = null, string? Plan = null,
+    int? TopicClaimId = null);
+
+/// <summary>
+/// The rules of research and inspection projects (DOMAIN.md §4.6) in one place: creation and the team, the plan's
+/// approval, field work as activities (through <c>ActivityRules</c>), records and photos, the report's workflow, the
+/// outcome a sent report becomes, the team's duty records (through <c>DutyLedger</c>), and the outputs (proposal and
+/// public-opinion drafts through their own slices' rules, recommendations, plenary speeches). Endpoints and pages only
+/// translate the results. A refusal changes nothing.
+/// </summary>
+public static partial class ResearchRules
+{
+    /// <summary>Duty-record source of research projects (<c>DutyLedger</c>).</summary>
+    public const string DutySource = "research";
+    /// <summary>Most members on a team (leader, author and members together).</summary>
+    public const int MaxTeam = 60;
+    /// <summary>Most staff names on a team.</summary>
+    public const int MaxStaff = 20;
+    /// <summary>Largest record or photo (bytes): 10 MB.</summary>
+    public const long MaxFileBytes = 10 * 1024 * 1024;
+
+    /// <summary>Accepted records and photos by extension: the content type stored and a check of the file's first bytes.</summary>
+    public static readonly IReadOnlyDictionary<string, (string ContentType, Func<byte[], bool> Looks)> FileTypes =
+        new Dictionary<string, (string, Func<byte[], bool>)>(StringComparer.OrdinalIgnoreCase)
+        {
+            [".jpg"] = ("image/jpeg", b => StartsWith(b, [0xFF, 0xD8, 0xFF])),
+            [".jpeg"] = ("image/jpeg", b => StartsWith(b, [0xFF, 0xD8, 0xFF])),
+            [".png"] = ("image/png", b => StartsWith(b, [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])),
+            [".pdf"] = ("application/pdf", b => StartsWith(b, "%PDF-"u8)),
+            [".docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b => StartsWith(b, [0x50, 0x4B, 0x03, 0x04])),
+            [".xlsx"] = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b => StartsWith(b, [0x50, 0x4B, 0x03, 0x04])),
+        };
+
+    /// <summary>The accepted extensions, for the file picker's <c>accept</c> attribute.</summary>
+    public const string AcceptAttribute = ".jpg,.jpeg,.png,.pdf,.docx,.xlsx";
+
+    private static bool StartsWith(byte[] b, ReadOnlySpan<byte> prefix) => b.AsSpan().StartsWith(prefix);
+
+    /// <summary>
+    /// Creates a project and saves it with a <c>create</c> event. Refusals: 403 when <paramref name="user"/> is not staff
+    /// or the administrator; field errors (Chinese, keys <c>title</c>, <c>kind</c>, <c>organizerCodes</c>, <c>leaderId</c>,
+    /// <c>memberIds</c>, <c>authorId</c>, <c>staffNames</c>, <c>background</c>, <c>plan</c>, <c>startsOn</c>, <c>endsOn</c>)
+    /// otherwise: unknown committee, an organiser the user may not manage (a city may co-organise with its counties),
+    /// unknown or inactive members, members outside every organiser's scope (an organiser's committee or below), missing
+    /// leader or author. Nothing is saved on a refusal.
+    /// </summary>
+    public static async Task<(ResearchProject? Project, ResearchError? Error, Dictionary<string, string[]> Errors)> CreateAsync(
+        AppDbContext db, ResearchInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!user.IsStaff && !user.IsAdmin) return (null, new(403, "只有政协机关工作人员可以设立调研视察项目。"), errors);
+        void Fail(string field, string message) => errors.TryAdd(field, [message]);
+
+        var title = Clean(input.Title);
+        if (title.Length == 0) Fail("title", "请填写调研课题。");
+        else if (title.Length > 200) Fail("title", "调研课题不能超过 200 个字。");
+        var kind = ResearchWorkflow.ParseKind(input.Kind);
+        if (kind is null) Fail("kind", string.IsNullOrWhiteSpace(input.Kind) ? "请选择类型：research（调研）或 inspection（视察）。" : $"类型“{input.Kind}”无效，应为 research（调研）或 inspection（视察）。");
+        var background = (input.Background ?? "").Trim();
+        if (background.Length > 4000) Fail("background", "背景和目的不能超过 4000 个字。");
+        var plan = (input.Plan ?? "").Trim();
+        if (plan.Length > 8000) Fail("plan", "调研方案不能超过 8000 个字。");
+        var today = ChinaTime.DayOf(clock.GetUtcNow());
+        foreach (var (field, day) in new[] { ("startsOn", input.StartsOn), ("endsOn", input.EndsOn) })
+            if (day is { } d && (d.Year < 2000 || d > today.AddYears(5))) Fail(field, $"日期应在 2000 年至 {today.Year + 5} 年之间。");
+        if (input.StartsOn is { } s && input.EndsOn is { } e && e < s) Fail("endsOn", "结束日期不能早于开始日期。");
+
+        var codes = (input.OrganizerCodes ?? []).Select(c => c?.Trim() ?? "").Where(c => c.Length > 0).Distinct().ToList();
+        var committees = await db.Committees.AsNoTracking().Where(c => codes.Contains(c.Code)).ToListAsync(ct);
+        var organizers = new List<Committees.Committee>();
+        if (codes.Count == 0) Fail("organizerCodes", "请至少指定一个组织单位（organizerCodes，第一个为牵头单位）。");
+        else if (codes.FirstOrDefault(c => committees.All(x => x.Code != c)) is { } unknown) Fail("organizerCodes", $"未找到代码为“{unknown}”的政协组织。");
+        else if (committees.FirstOrDefault(c => !Scope.CanManage(user, c.Path)) is { } outside)
+            Fail("organizerCodes", $"您无权以“{outside.Name}”的名义组织调研视察；联合调研的各组织单位须在您的管理范围内。");
+        else organizers = codes.Select(c => committees.Single(x => x.Code == c)).ToList();
+
+        var staffNames = (input.StaffNames ?? []).Select(n => Clean(n)).Where(n => n.Length > 0).Distinct().ToList();
+        if (staffNames.Count > MaxStaff) Fail("staffNames", $"工作人员不能超过 {MaxStaff} 人。");
+        else if (staffNames.FirstOrDefault(n => n.Length > 64) is { } longName) Fail("staffNames", $"工作人员姓名“{longName[..10]}…”过长（不超过 64 个字）。");
+
+        if (input.LeaderId is null) Fail("leaderId", "请选择调研组组长（leaderId）。");
+        if (input.AuthorId is null) Fail("authorId", "请选择执笔人（authorId）。");
+        var memberIds = (input.MemberIds ?? []).Distinct().Where(id => id != input.LeaderId && id != input.AuthorId).ToList();
+        if (memberIds.Count + 2 > MaxTeam) Fail("memberIds", $"调研组委员不能超过 {MaxTeam} 人。");
+        var wanted = memberIds.Concat(new[] { input.LeaderId, input.AuthorId }.OfType<int>()).Distinct().ToList();
+        var members = await db.Members.AsNoTracking().Where(m => wanted.Contains(m.Id))
+            .Select(m => new { m.Id, m.Name, m.CommitteePath, m.IsActive }).ToDictionaryAsync(m => m.Id, ct);
+        string? Check(int id)
+        {
+            if (!members.TryGetValue(id, out var m)) return $"委员 {id} 不存在。";
+            if (!m.IsActive) return $"{m.Name}委员已不在任。";
+            if (organizers.Count > 0 && !organizers.Any(o => m.CommitteePath.StartsWith(o.Path, StringComparison.Ordinal)))
+                return $"{m.Name}委员不属于组织单位或其下级政协，不能加入调研组。";
+            return null;
+        }
+        if (input.LeaderId is { } lid && Check(lid) is { } leaderWhy) Fail("leaderId", "组长：" + leaderWhy);
+        if (input.AuthorId is { } aid && Check(aid) is { } authorWhy) Fail("authorId", "执笔人：" + authorWhy);
+        if (memberIds.Select(Check).FirstOrDefault(w => w is not null) is { } memberWhy) Fail("memberIds", "成员：" + memberWhy);
+        if (errors.Count > 0) return (null, null, errors);
+
+        var now = clock.GetUtcNow();
+        var lead = organizers[0];
+        var project = new ResearchProject
+        {
+            Kind = kind!.Value, Title = title, Background = background, Plan = plan, Status = ResearchStatus.Planning,
+            CommitteeId = lead.Id, CommitteePath = lead.Path, StartsOn = input.StartsOn, EndsOn = input.EndsOn,
+            TopicClaimId = input.TopicClaimId, ReportStatus = ReportStatus.Draft, ReportTitle = title,
+            CreatedBy = user.UserName, CreatedAt = now, UpdatedAt = now,
+            Organizers = organizers.Select((o, i) => new ResearchOrganizer { CommitteeId = o.Id, CommitteePath = o.Path, SortOrder = i }).ToList(),
+        };
+        project.Team.Add(new ResearchTeamMember { Role = TeamRole.Leader, MemberId = input.LeaderId, Name = members[input.LeaderId!.Value].Name });
+        project.Team.Add(new ResearchTeamMember { Role = TeamRole.Author, MemberId = input.AuthorId, Name = members[input.AuthorId!.Value].Name });
+        project.Team.AddRange(memberIds.Select(id => new ResearchTeamMember { Role = TeamRole.Member, MemberId = id, Name = members[id].Name }));
+        project.Team.AddRange(staffNames.Select(n => new ResearchTeamMember { Role = TeamRole.Staff, Name = n }));
+        project.Events.Add(Event(project, "create", "", user, now));
+        db.ResearchProjects.Add(project);
+        await db.SaveChangesAsync(ct);
+        return (project, null, errors);
+    }
+
+    /// <summary>The project with its organisers (lead first) and team, tracked; null when there is none.</summary>
+    public static Task<ResearchProject?> LoadAsync(AppDbContext db, int id, CancellationToken ct) =>
+        db.ResearchProjects.Include(x => x.Organizers.OrderBy(o => o.SortOrder)).Include(x => x.Team).AsSplitQuery().FirstOrDefaultAsync(x => x.Id == id, ct);
+
+    // ───────────────────────── plan ─────────────────────────
+
+    /// <summary>
+    /// Takes a plan action (<see cref="ResearchWorkflow.PlanGraph"/>): <c>submit</c> (office; <paramref name="plan"/>, when
+    /// given, replaces the plan text first; a plan is required), <c>approve</c> or <c>return</c> (a leader of the lead
+    /// committee, or the administrator; a return needs a reason in <paramref name="note"/>). Records who and when.
+    /// </summary>
+    public static async Task<ResearchError?> PlanActAsync(AppDbContext db, ResearchProject p, string action, string? plan, string? note, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var (edge, refusal) = ResearchWorkflow.PlanGraph.Resolve(p.Status, action, ResearchAccess.Actors(user, p));
+        if (refusal is not null) return new(refusal.Status, refusal.Message);
+        var text = (note ?? "").Trim();
+        if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
+        var now = clock.GetUtcNow();
+        switch (action)
+        {
+            case "submit":
+                var newPlan = plan is null ? p.Plan : plan.Trim();
+                if (newPlan.Length == 0) return new(400, "请填写调研方案（目的、内容、方式、时间安排）。", "plan");
+                if (newPlan.Length > 8000) return new(400, "调研方案不能超过 8000 个字。", "plan");
+                p.Plan = newPlan;
+                p.PlanSubmittedAt = now;
+                break;
+            case "approve":
+                p.PlanApprovedAt = now;
+                p.PlanApprovedBy = Who(user);
+                break;
+            case "return":
+                if (text.Length == 0) return new(400, "退回调研方案须写明理由。", "note");
+                break;
+        }
+        p.Status = edge!.To;
+        p.UpdatedAt = now;
+        p.Events.Add(Event(p, "plan-" + action, text, user, now));
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    // ───────────────────────── report ─────────────────────────
+
+    /// <summary>Saves the report: title (≤ 200), body (HTML, sanitised on the server, ≤ 100,000), findings and suggestions (plain text, ≤ 8,000 each).</summary>
+    public sealed record ReportInput(string? Title, string? Body, string? Findings, string? Suggestions);
+
+    /// <summary>
+    /// Edits the report while it is a draft or returned, after the plan is approved; by the author or the office (403
+    /// otherwise, 409 in another state). Moves the project to <see cref="ResearchStatus.Reporting"/>.
+    /// </summary>
+    public static async Task<Dictionary<string, string[]>> SaveReportAsync(AppDbContext db, ResearchProject p, ReportInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var actors = ResearchAccess.Actors(user, p);
+        if (!actors.Contains(ResearchWorkflow.Office) && !actors.Contains(ResearchWorkflow.Author)) return new() { ["403"] = ["只有执笔人和组织单位工作人员可以编辑调研报告。"] };
+        if (p.Status is < ResearchStatus.PlanApproved or ResearchStatus.Cancelled or ResearchStatus.Completed)
+            return new() { ["409"] = [p.Status < ResearchStatus.PlanApproved ? "调研方案批准后才能撰写报告。" : "项目已结束，不能修改报告。"] };
+        if (p.ReportStatus is not (ReportStatus.Draft or ReportStatus.Returned))
+            return new() { ["409"] = [$"报告“{ResearchWorkflow.ReportStatusName(p.ReportStatus)}”，不能修改；退回后才能再修改。"] };
+        var errors = new Dictionary<string, string[]>();
+        var title = Clean(input.Title);
+        if (title.Length == 0) errors["title"] = ["请填写报告标题。"];
+        else if (title.Length > 200) errors["title"] = ["报告标题不能超过 200 个字。"];
+        var body = Infrastructure.Text.RichText.Sanitize(input.Body);
+        if (body.Length > 100000) errors["body"] = ["报告正文过长（不超过 100000 字符）。"];
+        var findings = (input.Findings ?? "").Trim();
+        var suggestions = (input.Suggestions ?? "").Trim();
+        if (findings.Length > 8000) errors["findings"] = ["主要问题不能超过 8000 个字。"];
+        if (suggestions.Length > 8000) errors["suggestions"] = ["意见建议不能超过 8000 个字。"];
+        if (errors.Count > 0) return errors;
+        var now = clock.GetUtcNow();
+        p.ReportTitle = title;
+        p.ReportBody = body;
+        p.Findings = findings;
+        p.Suggestions = suggestions;
+        if (p.Status is ResearchStatus.PlanApproved or ResearchStatus.FieldWork) p.Status = ResearchStatus.Reporting;
+        p.UpdatedAt = now;
+        p.Events.Add(Event(p, "report-save", "", user, now));
+        await db.SaveChangesAsync(ct);
+        return errors;
+    }
+
+    /// <summary>
+    /// Takes a report action (<see cref="ResearchWorkflow.ReportGraph"/>): <c>submit</c> (author or office; needs a title
+    /// and a body, and an approved plan), <c>approve</c> (leader: writes the team's duty records), <c>return</c> (leader,
+    /// reason required in <paramref name="note"/>; duty records of an approved report are withdrawn), <c>send</c> (office;
+    /// <paramref name="sentTo"/> 报送单位 required): the project is completed and one <see cref="Outcome"/> of kind
+    /// <see cref="OutcomeKind.ResearchReport"/> is recorded (adoption pending) for the outcomes slice to follow.
+    /// Anything not an edge is refused (403/404/409) and changes nothing.
+    /// </summary>
+    public static async Task<ResearchError?> ReportActAsync(AppDbContext db, ResearchProject p, string action, string? note, string? sentTo, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var (edge, refusal) = ResearchWorkflow.ReportGraph.Resolve(p.ReportStatus, action, ResearchAccess.Actors(user, p));
+        if (refusal is not null) return new(refusal.Status, refusal.Message);
+        if (p.Status is ResearchStatus.Cancelled) return new(409, "项目已取消。");
+        var text = (note ?? "").Trim();
+        if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
+        var now = clock.GetUtcNow();
+        switch (action)
+        {
+            case "submit":
+                if (p.Status < ResearchStatus.PlanApproved) return new(409, "调研方案批准后才能提交报告。");
+                if (p.ReportTitle.Trim().Length == 0 || Infrastructure.Text.RichText.ToPlainText(p.ReportBody).Trim().Length == 0)
+                    return new(409, "请先填写报告标题和正文，再提交。");
+                p.ReportSubmittedAt = now;
+                if (p.Status is ResearchStatus.PlanApproved or ResearchStatus.FieldWork) p.Status = ResearchStatus.Reporting;
+                break;
+            case "approve":
+                p.ReportApprovedAt = now;
+                break;
+            case "return":
+                if (text.Length == 0) return new(400, "退回报告须写明理由。", "note");
+                p.ReturnReason = text;
+                break;
+            case "send":
+                var to = Clean(sentTo);
+                if (to.Length == 0) return new(400, "请填写报送单位（如市委、市政府）。", "sentTo");
+                if (to.Length > 200) return new(400, "报送单位不能超过 200 个字。", "sentTo");
+                p.SentTo = to;
+                p.ReportSentAt = now;
+                p.Status = ResearchStatus.Completed;
+                text = text.Length > 0 ? $"报送{to}；{text}" : $"报送{to}";
+                break;
+        }
+        p.ReportStatus = edge!.To;
+        p.UpdatedAt = now;
+        p.Events.Add(Event(p, "report-" + action, text, user, now));
+        if (action == "send")
+        {
+            var order = await db.Outcomes.CountAsync(o => o.SourceType == WorkItemType.Research && o.SourceId == p.Id, ct);
+            db.Outcomes.Add(new Outcome
+            {
+                Kind = OutcomeKind.ResearchReport, SourceType = WorkItemType.Research, SourceId = p.Id, SortOrder = order + 1,
+                CommitteeId = p.CommitteeId, CommitteePath = p.CommitteePath,
+                Title = Cut(p.ReportTitle.Length > 0 ? p.ReportTitle : p.Title, 200),
+                Text = Cut(ReportSummary(p), 4000),
+                SubmittedOn = ChinaTime.DayOf(now), Adoption = AdoptionStatus.Pending, AdoptingBody = "",
+                MemberIds = p.Team.Where(t => t.MemberId != null).Select(t => t.MemberId!.Value).Distinct().ToList(),
+                CreatedAt = now, UpdatedAt = now,
+            });
+        }
+        await WriteDutyAsync(db, p, clock, ct);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
+    /// <summary>Findings and suggestions as one text (or the report's plain text when both are empty).</summary>
+    public static string ReportSummary(ResearchProject p)
+    {
+        var parts = new List<string>();
+        if (p.Findings.Length > 0) parts.Add("主要问题：" + p.Findings);
+        if (p.Suggestions.Length > 0) parts.Add("意见建议：" + p.Suggestions);
+        return parts.Count > 0 ? string.Join("\n\n", parts) : Infrastructure.Text.RichText.ToPlainText(p.ReportBody);
+    }
+
+    /// <summary>
+    /// The team's duty records for the report (source <see cref="DutySource"/>, the project id) through
+    /// <see cref="DutyLedger.ReplaceAsync"/>: once the report is approved or sent, the author (执笔人) earns
+    /// <c>research.author</c> and every other member of the team (leader, members) <c>research.member</c>, dated when the
+    /// report was approved (sent, once sent); otherwise (draft, submitted, returned) none. Idempotent; the caller saves.
+    /// </summary>
+    public static async Task WriteDutyAsync(AppDbContext db, ResearchProject p, TimeProvider clock, CancellationToken ct)
+    {
+        var events = new List<DutyEvent>();
+        if (p.ReportStatus is ReportStatus.Approved or ReportStatus.Sent)
+        {
+            var at = p.ReportSentAt ?? p.ReportApprovedAt ?? clock.GetUtcNow();
+            var authors = p.Team.Where(t => t.Role == TeamRole.Author && t.MemberId != null).Select(t => t.MemberId!.Value).ToHashSet();
+            var title = $"{ResearchWorkflow.KindName(p.Kind)}：{p.Title}";
+            foreach (var id in authors)
+                events.Add(new DutyEvent(id, AuthorRule, DutySource, p.Id, title, $"/research/{p.Id}", at));
+            foreach (var id in p.Team.Where(t => t.Role != TeamRole.Staff && t.MemberId is { } m && !authors.Contains(m)).Select(t => t.MemberId!.Value).Distinct())
+                events.Add(new DutyEvent(id, MemberRule, DutySource, p.Id, title, $"/research/{p.Id}", at));
+        }
+        await DutyLedger.ReplaceAsync(db, DutySource, p.Id, events, clock, ct);
+    }
+
+    /// <summary>Scoring rule code of the report's author (<see cref="ScoringDefaults"/>).</summary>
+    public const string AuthorRule = "research.author";
+    /// <summary>Scoring rule code of the other team members (<see cref="ScoringDefaults"/>).</summary>
+    public const string MemberRule = "research.member";
+
+    // ───────────────────────── field work ─────────────────────────
+
+    /// <summary>Body of a field-work trip: kind code (<c>visit</c> | <c>meeting</c> | <c>questionnaire</c>), title (default: the kind and the topic), times (instants), place, note.</summary>
+    public sealed record FieldWorkInput(string? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Place, string? Note);
+
+    /// <summary>
+    /// Adds a field-work trip: an activity of type research or inspection (the project's kind) created through
+    /// <see cref="ActivityRules.SaveAsync"/> — organised by the project's organisers the user manages, the team's members
+    /// invited — and published through <see cref="ActivityRules.PublishAsync"/> (invitations and notices), so check-in,
+    /// attendance and attendance duty records are the activities mechanism's. Office only (403), after the plan is approved
+    /// (409). Field errors use the activity's keys (<c>startsAt</c>, <c>place</c>, …) and <c>kind</c>, <c>note</c>.
+    /// Nothing is saved on a refusal. Moves the project to <see cref="ResearchStatus.FieldWork"/>.
+    /// </summary>
+    public static async Task<(ResearchFieldWork? FieldWork, ResearchError? Error, Dictionary<string, string[]> Errors)> AddFieldWorkAsync(
+        AppDbContext db, ResearchProject p, FieldWorkInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ResearchAccess.CanManage(user, p)) return (null, new(403, "只有组织单位工作人员可以安排实地调研。"), errors);
+        if (p.Status is < ResearchStatus.PlanApproved) return (null, new(409, "调研方案批准后才能安排实地调研。"), errors);
+        if (p.Status is ResearchStatus.Completed or ResearchStatus.Cancelled) return (null, new(409, "项目已结束，不能再安排实地调研。"), errors);
+        var kind = ResearchWorkflow.ParseFieldWorkKind(input.Kind);
+        if (kind is null) errors["kind"] = ["请选择方式：visit（走访）、meeting（座谈）或 questionnaire（问卷）。"];
+        var note = (input.Note ?? "").Trim();
+        if (note.Length > 1000) errors["note"] = ["说明不能超过 1000 个字。"];
+        var members = p.Team.Where(t => t.MemberId != null && t.Role != TeamRole.Staff).Select(t => t.MemberId!.Value).Distinct().ToArray();
+        var codes = await db.ResearchOrganizers.Where(o => o.ResearchProjectId == p.Id).OrderBy(o => o.SortOrder)
+            .Select(o => new { o.Committee!.Code, o.CommitteePath }).ToListAsync(ct);
+        var mine = codes.Where(c => Scope.CanManage(user, c.CommitteePath)).Select(c => c.Code).ToArray();
+        var title = Clean(input.Title);
+        if (title.Length == 0 && kind is { } k) title = Cut($"{ResearchWorkflow.KindName(p.Kind)}{ResearchWorkflow.FieldWorkKindName(k)}：{p.Title}", 200);
+        var projectId = p.Id;
+        var activity = new Activity { Status = ActivityStatus.Draft, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
+        var type = p.Kind == ResearchKind.Inspection ? ActivityType.Inspection : ActivityType.Research;
+        var agenda = System.Net.WebUtility.HtmlEncode(note.Length > 0 ? note : p.Title);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var activityErrors = await ActivityRules.SaveAsync(db, activity, new ActivityInput(title, ActivityTypes.Code(type), input.StartsAt, input.EndsAt,
+            input.Place, null, agenda, mine, new InviteesInput(null, null, null, members), false, null), user, clock, ct, errors);
+        if (activityErrors.Count > 0) return (null, null, activityErrors);
+        if (await ActivityRules.PublishAsync(db, activity, clock, ct) is { } e)
+        {
+            db.ChangeTracker.Clear();
+            return (null, new(e.Status, e.Message, e.Field), errors);
+        }
+        // ActivityRules may have cleared the tracker; load the project again.
+        var tracked = await db.ResearchProjects.FirstAsync(x => x.Id == projectId, ct);
+        var now = clock.GetUtcNow();
+        var row = new ResearchFieldWork { ResearchProjectId = projectId, ActivityId = activity.Id, Kind = kind!.Value, Note = note, CreatedBy = user.UserName, CreatedAt = now };
+        db.ResearchFieldWork.Add(row);
+        if (tracked.Status is ResearchStatus.PlanApproved) tracked.Status = ResearchStatus.FieldWork;
+        tracked.UpdatedAt = now;
+        db.ResearchEvents.Add(Event(tracked, "fieldwork", $"{ResearchWorkflow.FieldWorkKindName(row.Kind)}，{ActivityRules.When(activity)}，{activity.Place}", user, now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (row, null, errors);
+    }
+
+    // ───────────────────────── records and photos ─────────────────────────
+
+    /// <summary>
+    /// Stores a record or photo (office or a team member; 403 otherwise): a JPEG, PNG, PDF, Word or Excel file by name and
+    /// content (<see cref="FileTypes"/>), not empty, at most <see cref="MaxFileBytes"/>; optionally of one of the project's
+    /// trips (<paramref name="fieldWorkId"/>); caption at most 200 characters. Field key <c>file</c>, <c>fieldWorkId</c>, <c>caption</c>.
+    /// </summary>
+    public static async Task<(ResearchFile? File, ResearchError? Error)> AddFileAsync(AppDbContext db, ResearchProject p, string? fileName, byte[] content,
+        string? caption, int? fieldWorkId, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ResearchAccess.CanManage(user, p) && !ResearchAccess.IsOnTeam(user, p)) return (null, new(403, "只有调研组成员和组织单位工作人员可以上传记录和照片。"));
+        if (p.Status is ResearchStatus.Cancelled) return (null, new(409, "项目已取消。"));
+        var name = Path.GetFileName(Clean(fileName).Replace('\\', '/'));
+        if (name.Length == 0) return (null, new(400, "请选择要上传的文件。", "file"));
+        if (content.Length == 0) return (null, new(400, "文件是空的。", "file"));
+        if (content.Length > MaxFileBytes) return (null, new(400, $"文件不能超过 {MaxFileBytes / 1048576} MB。", "file"));
+        if (!FileTypes.TryGetValue(Path.GetExtension(name), out var type) || !type.Looks(content))
+            return (null, new(400, "只能上传 JPG、PNG 照片或 PDF、Word（.docx）、Excel（.xlsx）文件，且文件内容须与扩展名一致。", "file"));
+        var text = Clean(caption);
+        if (text.Length > 200) return (null, new(400, "说明不能超过 200 个字。", "caption"));
+        if (fieldWorkId is { } fw && !await db.ResearchFieldWork.AnyAsync(x => x.Id == fw && x.ResearchProjectId == p.Id, ct))
+            return (null, new(400, "所选实地调研不属于本项目。", "fieldWorkId"));
+        var now = clock.GetUtcNow();
+        var file = new ResearchFile
+        {
+            ResearchProjectId = p.Id, FieldWorkId = fieldWorkId, FileName = Cut(name, 200), ContentType = type.ContentType, Content = content,
+            Size = content.Length, Caption = text, UploadedBy = Who(user), UploadedAt = now,
+        };
+        db.ResearchFiles.Add(file);
+        p.Events.Add(Event(p, "file", file.FileName, user, now));
+        await db.SaveChangesAsync(ct);
+        return (file, null);
+    }
+
+    // ───────────────────────── outputs ─────────────────────────
+
+    /// <summary>
+    /// Body of registering an output: kind code (<c>proposal</c> | <c>opinion</c> | <c>recommendation</c> | <c>speech</c>),
+    /// title (proposal/opinion: default the topic; recommendation and speech: required), text (recommendation, speech:
+    /// required), speaker member id (speech, optional, a team member).
+    /// </summary>
+    public sealed record OutputInput(string? Kind, string? Title, string? Text, int? MemberId);
+
+    /// <summary>
+    /// Registers what the project produced. A <c>proposal</c> is a draft made through <see cref="ProposalRules.CreateAsync"/>
+    /// (title from the topic, body from the findings and suggestions, between-session kind), proposed by the acting member
+    /// when a team member acts, otherwise (office) by the author, in whose drafts it then waits; an <c>opinion</c> is a draft
+    /// made through <see cref="OpinionRules.CreateAsync"/> (author as for a proposal; body the same text as plain text); a
+    /// <c>recommendation</c> is an <see cref="Outcome"/> (kind recommendation, source this project, adoption pending); a
+    /// <c>speech</c> (大会发言) keeps its title and text on the <see cref="ResearchOutput"/> row. Each writes a
+    /// <see cref="ResearchOutput"/> row and (but the speech) a <see cref="WorkLink"/> Research → item. Proposal and opinion:
+    /// office or a team member; recommendation and speech: office (403 otherwise). The other slice's refusals come back
+    /// as they are. Returns the output and the new item's link (<c>/proposals/{id}</c>, <c>/opinions/{id}</c>, …).
+    /// </summary>
+    public static async Task<(ResearchOutput? Output, string Link, ResearchError? Error, Dictionary<string, string[]> Errors)> AddOutputAsync(
+        AppDbContext db, ResearchProject p, OutputInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var office = ResearchAccess.CanManage(user, p);
+        var onTeam = ResearchAccess.IsOnTeam(user, p) && p.Team.Any(t => t.MemberId == user.MemberId && t.Role != TeamRole.Staff);
+        var kind = ResearchWorkflow.ParseOutputKind(input.Kind);
+        if (!office && !onTeam) return (null, "", new(403, "只有调研组成员和组织单位工作人员可以登记调研成果。"), errors);
+        if (kind is null) return (null, "", new(400, "成果类型应为 proposal（提案）、opinion（社情民意）、recommendation（建议）或 speech（大会发言）。", "kind"), errors);
+        if (kind is ResearchOutputKind.Recommendation or ResearchOutputKind.Speech && !office)
+            return (null, "", new(403, "建议和大会发言由组织单位工作人员登记。"), errors);
+        if (p.Status is ResearchStatus.Cancelled) return (null, "", new(409, "项目已取消。"), errors);
+        var now = clock.GetUtcNow();
+        var author = p.Team.FirstOrDefault(t => t.Role == TeamRole.Author && t.MemberId != null)?.MemberId;
+        var actingMember = onTeam ? user.MemberId : null;
+        var title = Clean(input.Title);
+        var text = (input.Text ?? "").Trim();
+        var projectId = p.Id;
+        var output = new ResearchOutput { ResearchProjectId = p.Id, Kind = kind.Value, CreatedBy = Who(user), CreatedAt = now };
+        string link;
+        WorkItemType toType;
+        switch (kind.Value)
+        {
+            case ResearchOutputKind.Proposal:
+            {
+                var proposer = actingMember ?? author;
+                if (proposer is null) return (null, "", new(409, "调研组没有执笔人，无法生成提案草稿。"), errors);
+                var body = string.Join("", Paragraphs(p).Select(x => $"<p>{System.Net.WebUtility.HtmlEncode(x)}</p>"));
+                var asProposer = actingMember is not null ? user : await MemberUserAsync(db, proposer.Value, user, ct);
+                var (proposal, perr, ferr) = await ProposalRules.CreateAsync(db, new ProposalInput(
+                    Cut(title.Length > 0 ? title : p.Title, ProposalRules.MaxTitle), body, "between-session", null), asProposer, clock, ct);
+                if (perr is not null) return (null, "", new(perr.Status, perr.Message, perr.Field), errors);
+                if (ferr.Count > 0) return (null, "", null, ferr);
+                output.TargetId = proposal!.Id;
+                output.Title = Cut(proposal.Title, 200);
+                link = ProposalRules.Link(proposal);
+                toType = WorkItemType.Proposal;
+                break;
+            }
+            case ResearchOutputKind.Opinion:
+            {
+                var writer = actingMember ?? author;
+                if (writer is null) return (null, "", new(409, "调研组没有执笔人，无法生成社情民意草稿。"), errors);
+                var (item, oerr, ferr) = await OpinionRules.CreateAsync(db, new OpinionInput(title.Length > 0 ? title : p.Title,
+                    string.Join("\n\n", Paragraphs(p)), null, actingMember is null ? writer : null), user, clock, ct);
+                if (oerr is not null) return (null, "", new(oerr.Status, oerr.Message, oerr.Field), errors);
+                if (ferr.Count > 0) return (null, "", null, ferr);
+                output.TargetId = item!.Id;
+                output.Title = Cut(item.Title, 200);
+                link = $"/opinions/{item.Id}";
+                toType = WorkItemType.OpinionItem;
+                break;
+            }
+            case ResearchOutputKind.Recommendation:
+            {
+                if (title.Length == 0) errors["title"] = ["请填写建议标题。"];
+                else if (title.Length > 200) errors["title"] = ["建议标题不能超过 200 个字。"];
+                if (text.Length == 0) errors["text"] = ["请填写建议内容。"];
+                else if (text.Length > 4000) errors["text"] = ["建议内容不能超过 4000 个字。"];
+                if (errors.Count > 0) return (null, "", null, errors);
+                var order = await db.Outcomes.CountAsync(o => o.SourceType == WorkItemType.Research && o.SourceId == p.Id, ct);
+                var outcome = new Outcome
+                {
+                    Kind = OutcomeKind.Recommendation, SourceType = WorkItemType.Research, SourceId = p.Id, SortOrder = order + 1,
+                    CommitteeId = p.CommitteeId, CommitteePath = p.CommitteePath, Title = title, Text = text, Adoption = AdoptionStatus.Pending,
+                    MemberIds = p.Team.Where(t => t.MemberId != null).Select(t => t.MemberId!.Value).Distinct().ToList(),
+                    CreatedAt = now, UpdatedAt = now,
+                };
+                db.Outcomes.Add(outcome);
+                await db.SaveChangesAsync(ct);
+                output.TargetId = outcome.Id;
+                output.Title = title;
+                link = $"/outcomes/{outcome.Id}";
+                toType = WorkItemType.Outcome;
+                break;
+            }
+            default:
+            {
+                if (title.Length == 0) errors["title"] = ["请填写发言题目。"];
+                else if (title.Length > 200) errors["title"] = ["发言题目不能超过 200 个字。"];
+                if (text.Length == 0) errors["text"] = ["请填写发言内容。"];
+                else if (text.Length > 20000) errors["text"] = ["发言内容不能超过 20000 个字。"];
+                if (input.MemberId is { } sp && !p.Team.Any(t => t.MemberId == sp)) errors["memberId"] = ["发言人须是调研组成员。"];
+                if (errors.Count > 0) return (null, "", null, errors);
+                output.Title = title;
+                output.Text = text;
+                output.MemberId = input.MemberId;
+                link = "";
+                toType = default;
+                break;
+            }
+        }
+        db.ResearchOutputs.Add(output);
+        if (output.TargetId is { } target)
+            db.WorkLinks.Add(new WorkLink { FromType = WorkItemType.Research, FromId = projectId, ToType = toType, ToId = target, CommitteePath = p.CommitteePath, CreatedBy = user.UserName, CreatedAt = now });
+        db.ResearchEvents.Add(new ResearchEvent
+        {
+            ResearchProjectId = projectId, Action = "output", Note = Cut($"{ResearchWorkflow.OutputKindName(output.Kind)}：{output.Title}", 1000), At = now,
+            ByUserId = user.UserId, ByName = Who(user),
+        });
+        await db.SaveChangesAsync(ct);
+        if (link.Length == 0) link = $"/research/{projectId}#output-{output.Id}";
+        return (output, link, null, errors);
+    }
+
+    /// <summary>The findings and suggestions as paragraphs (the background when both are empty).</summary>
+    private static IEnumerable<string> Paragraphs(ResearchProject p)
+    {
+        var text = p.Findings.Length + p.Suggestions.Length > 0
+            ? (p.Findings.Length > 0 ? "一、主要问题\n" + p.Findings + "\n" : "") + (p.Suggestions.Length > 0 ? "二、意见建议\n" + p.Suggestions : "")
+            : p.Background.Length > 0 ? p.Background : p.Title;
+        return text.Split('\n').Select(x => x.Trim()).Where(x => x.Length > 0);
+    }
+
+    /// <summary>
+    /// The author as the proposals slice sees a proposer (a member account of their committee), used when the office turns
+    /// a research into the author's proposal draft; the acting staff's account id is kept as the creator.
+    /// </summary>
+    private static async Task<CurrentUser> MemberUserAsync(AppDbContext db, int memberId, CurrentUser acting, CancellationToken ct)
+    {
+        var m = await db.Members.AsNoTracking().Where(x => x.Id == memberId).Select(x => new { x.CommitteeId, x.CommitteePath, x.Committee!.Code }).FirstAsync(ct);
+        return new CurrentUser(acting.UserName, new HashSet<string> { Infrastructure.Auth.Roles.Member }, m.CommitteeId, m.Code, m.CommitteePath, memberId)
+        {
+            UserId = acting.UserId, DisplayName = acting.DisplayName,
+        };
+    }
+
+    /// <summary>A timeline event of <paramref name="p"/> by <paramref name="user"/> (not yet added).</summary>
+    internal static ResearchEvent Event(ResearchProject p, string action, string note, CurrentUser user, DateTimeOffset at) => new()
+    {
+        ResearchProjectId = p.Id, Action = action, Note = note.Length > 1000 ? note[..1000] : note, At = at,
+        ByUserId = user.UserId, ByName = user.DisplayName.Length > 0 ? user.DisplayName : user.UserName,
+    };
+
+    /// <summary>Display name of <paramref name="user"/> (their user name when none is set).</summary>
+    internal static string Who(CurrentUser user) => Cut(user.DisplayName.Length > 0 ? user.DisplayName : user.UserName, 64);
+
+    /// <summary>Cuts <paramref name="s"/> to <paramref name="max"/> UTF-16 units without splitting a surrogate pair.</summary>
+    internal static string Cut(string s, int max) => s.Length <= max ? s : s[..(char.IsHighSurrogate(s[max - 1]) ? max - 1 : max)];
+
+    /// <summary>Trims and normalises (NFC) a one-line text.</summary>
+    internal static string Clean(string? s) => (s ?? "").Trim().Normalize(System.Text.NormalizationForm.FormC);
+}
