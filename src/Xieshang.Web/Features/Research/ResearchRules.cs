@@ -190,14 +190,14 @@ public static partial class ResearchRules
     /// Edits the report while it is a draft or returned, after the plan is approved; by the author or the office (403
     /// otherwise, 409 in another state). Moves the project to <see cref="ResearchStatus.Reporting"/>.
     /// </summary>
-    public static async Task<Dictionary<string, string[]>> SaveReportAsync(AppDbContext db, ResearchProject p, ReportInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    public static async Task<(ResearchError? Error, Dictionary<string, string[]> Errors)> SaveReportAsync(AppDbContext db, ResearchProject p, ReportInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var actors = ResearchAccess.Actors(user, p);
-        if (!actors.Contains(ResearchWorkflow.Office) && !actors.Contains(ResearchWorkflow.Author)) return new() { ["403"] = ["只有执笔人和组织单位工作人员可以编辑调研报告。"] };
+        if (!actors.Contains(ResearchWorkflow.Office) && !actors.Contains(ResearchWorkflow.Author)) return (new(403, "只有执笔人和组织单位工作人员可以编辑调研报告。"), []);
         if (p.Status is < ResearchStatus.PlanApproved or ResearchStatus.Cancelled or ResearchStatus.Completed)
-            return new() { ["409"] = [p.Status < ResearchStatus.PlanApproved ? "调研方案批准后才能撰写报告。" : "项目已结束，不能修改报告。"] };
+            return (new(409, p.Status < ResearchStatus.PlanApproved ? "调研方案批准后才能撰写报告。" : "项目已结束，不能修改报告。"), []);
         if (p.ReportStatus is not (ReportStatus.Draft or ReportStatus.Returned))
-            return new() { ["409"] = [$"报告“{ResearchWorkflow.ReportStatusName(p.ReportStatus)}”，不能修改；退回后才能再修改。"] };
+            return (new(409, $"报告“{ResearchWorkflow.ReportStatusName(p.ReportStatus)}”，不能修改；退回后才能再修改。"), []);
         var errors = new Dictionary<string, string[]>();
         var title = Clean(input.Title);
         if (title.Length == 0) errors["title"] = ["请填写报告标题。"];
@@ -208,7 +208,7 @@ public static partial class ResearchRules
         var suggestions = (input.Suggestions ?? "").Trim();
         if (findings.Length > 8000) errors["findings"] = ["主要问题不能超过 8000 个字。"];
         if (suggestions.Length > 8000) errors["suggestions"] = ["意见建议不能超过 8000 个字。"];
-        if (errors.Count > 0) return errors;
+        if (errors.Count > 0) return (null, errors);
         var now = clock.GetUtcNow();
         p.ReportTitle = title;
         p.ReportBody = body;
@@ -218,7 +218,7 @@ public static partial class ResearchRules
         p.UpdatedAt = now;
         p.Events.Add(Event(p, "report-save", "", user, now));
         await db.SaveChangesAsync(ct);
-        return errors;
+        return (null, errors);
     }
 
     /// <summary>

@@ -181,6 +181,7 @@ public static class ResearchWorkflow
         "fieldwork" => "安排实地调研",
         "file" => "上传记录或照片",
         "output" => "登记成果",
+        "share" => "共享报告",
         _ => action,
     };
 }

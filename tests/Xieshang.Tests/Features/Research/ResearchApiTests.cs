@@ -1,0 +1,490 @@
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Outcomes;
+using Xieshang.Web.Features.Proposals;
+using Xieshang.Web.Features.Research;
+using Xieshang.Web.Infrastructure;
+using Xieshang.Web.Infrastructure.Auth;
+
+namespace Xieshang.Tests.Features.Research;
+
+/// <summary>
+/// The research and inspection API: creating a project (bad input changes nothing), the plan's approval and the report's
+/// workflow (refused edges and wrong roles), the team's duty records (author weighs more than a member), the outcome a
+/// sent report becomes, field work as activities, records and photos (type and size refused), outputs (proposal and
+/// opinion drafts through their own slices, recommendation, speech, with work links), and scope: another district's
+/// staff, a member not on the team and a handling unit are refused on every endpoint; lists show only scoped projects.
+/// </summary>
+public abstract class ResearchApiTests(AppFactory app)
+{
+    private const string City = "staff.520200", Zhongshan = "staff.520201", Shuicheng = "staff.520204", CityLeader = "leader.520200", Author = "member.520200";
+
+    private static async Task<JsonElement> Json(HttpResponseMessage res) => JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<string> Detail(HttpResponseMessage res) => (await Json(res)).GetProperty("detail").GetString() ?? "";
+
+    private Task<int> MemberIdOf(string userName) => app.WithDbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.MemberId!.Value).FirstAsync());
+
+    /// <summary>Active members of a committee (not <paramref name="except"/>), first <paramref name="n"/> by id.</summary>
+    private Task<List<int>> MembersOf(string code, int n, params int[] except) => app.WithDbAsync(db => db.Members
+        .Where(m => m.Committee!.Code == code && m.IsActive && !except.Contains(m.Id)).OrderBy(m => m.Id).Select(m => m.Id).Take(n).ToListAsync());
+
+    private async Task<(int Id, int AuthorId, int LeaderId, int MemberId)> CreateAsync(string staff = City, string code = "520200", string author = Author, string title = "关于推进乡村振兴产业发展的调研")
+    {
+        var authorId = await MemberIdOf(author);
+        var others = await MembersOf(code, 2, authorId);
+        var res = await (await app.ClientAsAsync(staff)).PostAsJsonAsync("/api/research", new
+        {
+            title, kind = "research", organizerCodes = new[] { code }, leaderId = others[0], memberIds = new[] { others[1] }, authorId,
+            background = "背景", staffNames = new[] { "王秘书" },
+        });
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        return ((await Json(res)).GetProperty("id").GetInt32(), authorId, others[0], others[1]);
+    }
+
+    private static Task<HttpResponseMessage> Plan(HttpClient c, int id, string action, string? plan = null, string? note = null) =>
+        c.PostAsJsonAsync($"/api/research/{id}/plan/actions/{action}", new { plan, note });
+
+    private static Task<HttpResponseMessage> Report(HttpClient c, int id, string action, string? note = null, string? sentTo = null) =>
+        c.PostAsJsonAsync($"/api/research/{id}/report/actions/{action}", new { note, sentTo });
+
+    private async Task ApprovePlanAsync(int id)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Plan(await app.ClientAsAsync(City), id, "submit", "一、调研目的……二、调研方式：走访、座谈")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Plan(await app.ClientAsAsync(CityLeader), id, "approve")).StatusCode);
+    }
+
+    private Task<string> SnapshotAsync() => app.WithDbAsync(async db => string.Join("|",
+        await db.ResearchProjects.CountAsync(), await db.ResearchOrganizers.CountAsync(), await db.ResearchTeamMembers.CountAsync(),
+        await db.ResearchEvents.CountAsync(), await db.ResearchFiles.CountAsync(), await db.ResearchFieldWork.CountAsync(), await db.ResearchOutputs.CountAsync(),
+        await db.Activities.CountAsync(), await db.Outcomes.CountAsync(), await db.WorkLinks.CountAsync(), await db.Proposals.CountAsync(), await db.OpinionItems.CountAsync(),
+        await db.DutyRecords.CountAsync(r => r.Source == ResearchRules.DutySource),
+        string.Join(",", await db.ResearchProjects.OrderBy(p => p.Id).Select(p => p.Status + ":" + p.ReportStatus + ":" + p.ReportBody.Length + ":" + p.Plan.Length).ToListAsync())));
+
+    [Fact]
+    public async Task Creating_with_bad_input_says_what_is_wrong_in_Chinese_and_changes_nothing()
+    {
+        var staff = await app.ClientAsAsync(Zhongshan);
+        var own = await MembersOf("520201", 3);
+        var other = await MembersOf("520204", 1);
+        var before = await SnapshotAsync();
+
+        async Task<JsonElement> Bad(object body, HttpClient? client = null)
+        {
+            var res = await (client ?? staff).PostAsJsonAsync("/api/research", body);
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            return (await Json(res)).GetProperty("errors");
+        }
+        // Unknown member.
+        var e = await Bad(new { title = "课题", kind = "research", organizerCodes = new[] { "520201" }, leaderId = own[0], memberIds = new[] { 99999999 }, authorId = own[1] });
+        Assert.Contains("不存在", e.GetProperty("memberIds")[0].GetString());
+        // Member out of scope (another district's member on a 钟山区 project).
+        e = await Bad(new { title = "课题", kind = "research", organizerCodes = new[] { "520201" }, leaderId = own[0], memberIds = new[] { other[0] }, authorId = own[1] });
+        Assert.Contains("不属于组织单位", e.GetProperty("memberIds")[0].GetString());
+        // Missing author; unknown kind; empty title.
+        e = await Bad(new { title = "", kind = "visit", organizerCodes = new[] { "520201" }, leaderId = own[0], memberIds = new[] { own[2] } });
+        Assert.Contains("执笔人", e.GetProperty("authorId")[0].GetString());
+        Assert.Contains("research", e.GetProperty("kind")[0].GetString());
+        Assert.Contains("调研课题", e.GetProperty("title")[0].GetString());
+        // Schedule the wrong way round; unknown committee.
+        e = await Bad(new { title = "课题", kind = "inspection", organizerCodes = new[] { "999999" }, leaderId = own[0], authorId = own[1], startsOn = "2026-05-10", endsOn = "2026-05-01" });
+        Assert.Contains("999999", e.GetProperty("organizerCodes")[0].GetString());
+        Assert.Contains("结束日期", e.GetProperty("endsOn")[0].GetString());
+
+        // An organiser the user does not manage: 403. A member or a handling unit may not create at all.
+        var outside = await staff.PostAsJsonAsync("/api/research", new { title = "课题", kind = "research", organizerCodes = new[] { "520204" }, leaderId = other[0], authorId = other[0] });
+        Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
+        Assert.Contains("水城", await Detail(outside));
+        await TestAccounts.EnsureAsync(app, "unit.520201.research", Roles.HandlingUnit, "520201");
+        foreach (var who in new[] { "member.520201", "unit.520201.research", "leader.520201" })
+        {
+            var res = await (await app.ClientAsAsync(who)).PostAsJsonAsync("/api/research", new { title = "课题", kind = "research", organizerCodes = new[] { "520201" }, leaderId = own[0], authorId = own[1] });
+            Assert.Equal(HttpStatusCode.Forbidden, res.StatusCode);
+            Assert.False(string.IsNullOrEmpty(await Detail(res)));
+        }
+        Assert.Equal(before, await SnapshotAsync());
+
+        // A city may co-organise with its counties: city lead, 钟山区 co-organiser, a 钟山区 member on the team.
+        var city = await MembersOf("520200", 2);
+        var ok = await (await app.ClientAsAsync(City)).PostAsJsonAsync("/api/research", new
+        {
+            title = "市县联合调研", kind = "inspection", organizerCodes = new[] { "520200", "520201" }, leaderId = city[0], authorId = city[1], memberIds = new[] { own[0] },
+            startsOn = "2026-05-01", endsOn = "2026-05-10",
+        });
+        Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+        var id = (await Json(ok)).GetProperty("id").GetInt32();
+        var d = await Json(await (await app.ClientAsAsync(City)).GetAsync($"/api/research/{id}"));
+        Assert.Equal("inspection", d.GetProperty("kind").GetString());
+        Assert.Equal(["520200", "520201"], d.GetProperty("organizers").EnumerateArray().Select(o => o.GetProperty("code").GetString()!).ToArray());
+        Assert.Equal(["leader", "author", "member"], d.GetProperty("team").EnumerateArray().Select(t => t.GetProperty("role").GetString()!).ToArray());
+        // The co-organising district sees it too.
+        Assert.Equal(HttpStatusCode.OK, (await staff.GetAsync($"/api/research/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Plan_and_report_go_through_their_workflows_with_refused_edges_duty_records_and_an_outcome_when_sent()
+    {
+        var (id, authorId, leaderId, memberId) = await CreateAsync();
+        var staff = await app.ClientAsAsync(City);
+        var leader = await app.ClientAsAsync(CityLeader);
+        var author = await app.ClientAsAsync(Author);
+
+        // Plan: approve before submit is not an edge; the leader may not submit; staff may not approve; a return needs a reason.
+        var early = await Plan(leader, id, "approve");
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("立项", await Detail(early));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Plan(leader, id, "submit", "方案")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Plan(staff, id, "submit", "")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Plan(staff, id, "publish")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Plan(staff, id, "submit", "调研方案：走访三个乡镇")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Plan(staff, id, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Plan(author, id, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Plan(leader, id, "return")).StatusCode);
+        var returned = await Json(await Plan(leader, id, "return", note: "请补充座谈对象"));
+        Assert.Equal("planning", returned.GetProperty("status").GetString());
+
+        // The report cannot be written before the plan is approved.
+        var tooSoon = await author.PutAsJsonAsync($"/api/research/{id}/report", new { title = "报告", body = "<p>正文</p>", findings = "", suggestions = "" });
+        Assert.Equal(HttpStatusCode.Conflict, tooSoon.StatusCode);
+        Assert.Contains("方案批准后", await Detail(tooSoon));
+
+        Assert.Equal(HttpStatusCode.OK, (await Plan(staff, id, "submit")).StatusCode);
+        var approved = await Json(await Plan(leader, id, "approve"));
+        Assert.Equal("plan-approved", approved.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(approved.GetProperty("planApprovedBy").GetString()));
+        Assert.Equal(["create", "plan-submit", "plan-return", "plan-submit", "plan-approve"],
+            approved.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString()!).ToArray());
+
+        // Report: empty report cannot be submitted; approve from draft is not an edge.
+        Assert.Equal(HttpStatusCode.Conflict, (await Report(author, id, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Report(leader, id, "approve")).StatusCode);
+        // The author writes it; the body is sanitised on the server.
+        var saved = await author.PutAsJsonAsync($"/api/research/{id}/report", new
+        {
+            title = "关于推进乡村振兴产业发展的调研报告", body = "<p>正文<script>alert(1)</script><strong>重点</strong></p>", findings = "产业链短", suggestions = "延链补链",
+        });
+        Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        var sd = await Json(saved);
+        Assert.Equal("reporting", sd.GetProperty("status").GetString());
+        Assert.DoesNotContain("script", sd.GetProperty("report").GetProperty("body").GetString());
+        Assert.Contains("<strong>重点</strong>", sd.GetProperty("report").GetProperty("body").GetString());
+        // A member on the team who is not the author may not submit (the member has no account; the leader account of another role may not).
+        Assert.Equal(HttpStatusCode.Forbidden, (await Report(leader, id, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(author, id, "submit")).StatusCode);
+        var locked = await author.PutAsJsonAsync($"/api/research/{id}/report", new { title = "改", body = "<p>改</p>" });
+        Assert.Equal(HttpStatusCode.Conflict, locked.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Report(author, id, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await Report(staff, id, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Report(staff, id, "send", sentTo: "市委、市政府")).StatusCode);
+        Assert.Equal("approved", (await Json(await Report(leader, id, "approve"))).GetProperty("reportStatus").GetString());
+
+        // Duty records: the author weighs more than a team member; the leader (组长) counts as a member.
+        async Task<Dictionary<int, (string Code, decimal Points, DateTimeOffset At)>> Duties() => await app.WithDbAsync(db => db.DutyRecords
+            .Where(r => r.Source == ResearchRules.DutySource && r.SourceId == id).ToDictionaryAsync(r => r.MemberId, r => (r.RuleCode, r.Points, r.OccurredAt)));
+        var duties = await Duties();
+        Assert.Equal(3, duties.Count);
+        Assert.Equal("research.author", duties[authorId].Code);
+        Assert.Equal("research.member", duties[memberId].Code);
+        Assert.Equal("research.member", duties[leaderId].Code);
+        Assert.True(duties[authorId].Points > duties[memberId].Points && duties[memberId].Points > 0);
+
+        // Returned after approval: the records are withdrawn; edited and submitted again by staff.
+        Assert.Equal(HttpStatusCode.BadRequest, (await Report(leader, id, "return")).StatusCode);
+        Assert.Equal("returned", (await Json(await Report(leader, id, "return", note: "数据需要更新"))).GetProperty("reportStatus").GetString());
+        Assert.Empty(await Duties());
+        Assert.Equal(HttpStatusCode.OK, (await staff.PutAsJsonAsync($"/api/research/{id}/report", new
+        {
+            title = "关于推进乡村振兴产业发展的调研报告", body = "<p>更新后的正文</p>", findings = "产业链短", suggestions = "延链补链",
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(staff, id, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(leader, id, "approve")).StatusCode);
+
+        // Send: 报送单位 required, staff only; no outcome before.
+        Assert.Equal(0, await app.WithDbAsync(db => db.Outcomes.CountAsync(o => o.SourceType == WorkItemType.Research && o.SourceId == id)));
+        var noTo = await Report(staff, id, "send");
+        Assert.Equal(HttpStatusCode.BadRequest, noTo.StatusCode);
+        Assert.Contains("报送单位", await Detail(noTo));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Report(leader, id, "send", sentTo: "市委")).StatusCode);
+        var sent = await Json(await Report(staff, id, "send", sentTo: "市委、市政府"));
+        Assert.Equal("sent", sent.GetProperty("reportStatus").GetString());
+        Assert.Equal("completed", sent.GetProperty("status").GetString());
+        Assert.Equal("市委、市政府", sent.GetProperty("report").GetProperty("sentTo").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await Report(staff, id, "send", sentTo: "市委")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Report(leader, id, "return", note: "晚了")).StatusCode);
+
+        var outcome = await app.WithDbAsync(db => db.Outcomes.SingleAsync(o => o.SourceType == WorkItemType.Research && o.SourceId == id));
+        Assert.Equal(OutcomeKind.ResearchReport, outcome.Kind);
+        Assert.Equal(AdoptionStatus.Pending, outcome.Adoption);
+        Assert.Equal("/CN/520000/520200/", outcome.CommitteePath);
+        Assert.Equal(ChinaTime.DayOf(DateTimeOffset.UtcNow), outcome.SubmittedOn);
+        Assert.Equal(new[] { authorId, leaderId, memberId }.Order(), outcome.MemberIds.Order());
+        Assert.Contains("延链补链", outcome.Text);
+        duties = await Duties();
+        Assert.Equal(3, duties.Count);
+        Assert.Equal(10m, duties[authorId].Points);
+
+        // The .docx report opens as a Word package with the findings in it.
+        var docx = await staff.GetAsync($"/api/research/{id}/report.docx");
+        Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+        using var zip = new ZipArchive(await docx.Content.ReadAsStreamAsync());
+        using var reader = new StreamReader(zip.GetEntry("word/document.xml")!.Open());
+        var xml = await reader.ReadToEndAsync();
+        Assert.Contains("延链补链", xml);
+        Assert.Contains("更新后的正文", xml);
+    }
+
+    [Fact]
+    public async Task Field_work_is_an_activity_with_the_team_invited_and_its_attendance_counted()
+    {
+        var (id, authorId, leaderId, memberId) = await CreateAsync();
+        var staff = await app.ClientAsAsync(City);
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(20).Date.AddHours(1), TimeSpan.Zero);
+        var body = new { kind = "visit", startsAt = start, endsAt = start.AddHours(4), place = "水城区米箩镇", note = "走访猕猴桃种植基地" };
+        var early = await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", body);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("方案批准后", await Detail(early));
+        await ApprovePlanAsync(id);
+        var before = await SnapshotAsync();
+        var bad = await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", new { kind = "trip", startsAt = start, endsAt = start.AddHours(-1), place = "" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await Json(bad)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("kind", out _));
+        Assert.True(errors.TryGetProperty("endsAt", out _));
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Author)).PostAsJsonAsync($"/api/research/{id}/fieldwork", body)).StatusCode);
+
+        var res = await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", body);
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        var activityId = (await Json(res)).GetProperty("activityId").GetInt32();
+        var (type, status, invited) = await app.WithDbAsync(async db =>
+        {
+            var a = await db.Activities.FirstAsync(x => x.Id == activityId);
+            return (a.Type, a.Status, await db.Invitations.Where(i => i.ActivityId == activityId).Select(i => i.MemberId).OrderBy(x => x).ToListAsync());
+        });
+        Assert.Equal(ActivityType.Research, type);
+        Assert.Equal(ActivityStatus.Published, status);
+        Assert.Equal(new[] { authorId, leaderId, memberId }.Order(), invited);
+        var d = await Json(await staff.GetAsync($"/api/research/{id}"));
+        Assert.Equal("fieldwork", d.GetProperty("status").GetString());
+        var trip = d.GetProperty("fieldWork")[0];
+        Assert.Equal(activityId, trip.GetProperty("activityId").GetInt32());
+        Assert.Equal("visit", trip.GetProperty("kind").GetString());
+        Assert.Equal(3, trip.GetProperty("invited").GetInt32());
+        Assert.Equal(0, trip.GetProperty("present").GetInt32());
+        // The trip's invitation reached the author like any activity's.
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync(Author)).GetAsync($"/api/activities/{activityId}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Records_and_photos_are_checked_for_type_and_size_and_images_come_back()
+    {
+        var (id, _, _, _) = await CreateAsync();
+        var author = await app.ClientAsAsync(Author);
+        static MultipartFormDataContent Form(byte[] bytes, string name, string caption = "")
+        {
+            var form = new MultipartFormDataContent();
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "file", name);
+            form.Add(new StringContent(caption), "caption");
+            return form;
+        }
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4];
+        var before = await SnapshotAsync();
+        foreach (var (bytes, name, why) in new[]
+        {
+            (new byte[] { 0x4D, 0x5A, 0x90, 0x00 }, "tool.exe", "JPG"),
+            ("<html>not an image</html>"u8.ToArray(), "photo.png", "扩展名一致"),
+            (Array.Empty<byte>(), "empty.jpg", "文件"),
+            (new byte[ResearchRules.MaxFileBytes + 1], "big.pdf", "10 MB"),
+        })
+        {
+            var res = await author.PostAsync($"/api/research/{id}/files", Form(bytes, name));
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            Assert.Contains(why, await Detail(res));
+        }
+        Assert.Equal(before, await SnapshotAsync());
+
+        var ok = await author.PostAsync($"/api/research/{id}/files", Form(png, "座谈会.png", "座谈会现场"));
+        Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+        var f = await Json(ok);
+        Assert.True(f.GetProperty("isImage").GetBoolean());
+        Assert.Equal("image/png", f.GetProperty("contentType").GetString());
+        var get = await author.GetAsync(f.GetProperty("url").GetString());
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("image/png", get.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(png, await get.Content.ReadAsByteArrayAsync());
+        var d = await Json(await author.GetAsync($"/api/research/{id}"));
+        Assert.Equal("座谈会现场", d.GetProperty("files")[0].GetProperty("caption").GetString());
+    }
+
+    [Fact]
+    public async Task Outputs_make_proposal_and_opinion_drafts_through_their_slices_a_recommendation_and_a_speech_each_linked()
+    {
+        await ProposalScenario.EnsureSessionAsync(app, "520200");
+        var (id, authorId, _, _) = await CreateAsync(title: "关于加快发展猕猴桃产业的调研");
+        await ApprovePlanAsync(id);
+        var author = await app.ClientAsAsync(Author);
+        Assert.Equal(HttpStatusCode.OK, (await author.PutAsJsonAsync($"/api/research/{id}/report", new
+        {
+            title = "报告", body = "<p>正文</p>", findings = "冷链物流不足", suggestions = "建设产地冷库",
+        })).StatusCode);
+        var staff = await app.ClientAsAsync(City);
+
+        // The author (a team member) turns it into their own proposal draft.
+        var res = await author.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal" });
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        var created = await Json(res);
+        var proposalId = created.GetProperty("targetId").GetInt32();
+        Assert.Equal($"/proposals/{proposalId}", created.GetProperty("link").GetString());
+        var proposal = await app.WithDbAsync(db => db.Proposals.FirstAsync(p => p.Id == proposalId));
+        Assert.Equal(ProposalStatus.Draft, proposal.Status);
+        Assert.Equal(authorId, proposal.ProposerMemberId);
+        Assert.Equal("关于加快发展猕猴桃产业的调研", proposal.Title);
+        Assert.Contains("建设产地冷库", proposal.Body);
+        Assert.Contains("冷链物流不足", proposal.Body);
+        // Staff: the draft is the author's.
+        var byStaff = await Json(await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal", title = "关于建设产地冷库的提案" }));
+        var staffProposal = await app.WithDbAsync(db => db.Proposals.FirstAsync(p => p.Id == byStaff.GetProperty("targetId").GetInt32()));
+        Assert.Equal(authorId, staffProposal.ProposerMemberId);
+        Assert.Equal("关于建设产地冷库的提案", staffProposal.Title);
+
+        // A public-opinion draft, written for the author by staff.
+        var op = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "opinion" });
+        Assert.Equal(HttpStatusCode.Created, op.StatusCode);
+        var opinionId = (await Json(op)).GetProperty("targetId").GetInt32();
+        var opinion = await app.WithDbAsync(db => db.OpinionItems.FirstAsync(o => o.Id == opinionId));
+        Assert.Equal(authorId, opinion.AuthorMemberId);
+        Assert.Contains("建设产地冷库", opinion.Body);
+
+        // A recommendation is an outcome; a speech stays on the output row. Members may not register those.
+        Assert.Equal(HttpStatusCode.Forbidden, (await author.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "recommendation", title = "建议", text = "内容" })).StatusCode);
+        var before = await SnapshotAsync();
+        var badSpeech = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "speech", title = "发言" });
+        Assert.Equal(HttpStatusCode.BadRequest, badSpeech.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "poem" })).StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+        var rec = await Json(await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "recommendation", title = "关于建设产地冷库的建议", text = "由市农业农村局牵头……" }));
+        var outcome = await app.WithDbAsync(db => db.Outcomes.FirstAsync(o => o.Id == rec.GetProperty("targetId").GetInt32()));
+        Assert.Equal(OutcomeKind.Recommendation, outcome.Kind);
+        Assert.Equal(WorkItemType.Research, outcome.SourceType);
+        Assert.Equal(id, outcome.SourceId);
+        Assert.Equal(AdoptionStatus.Pending, outcome.Adoption);
+        var speech = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "speech", title = "做强猕猴桃产业", text = "各位委员……", memberId = authorId });
+        Assert.Equal(HttpStatusCode.Created, speech.StatusCode);
+
+        var links = (await app.WithDbAsync(db => db.WorkLinks.Where(l => l.FromType == WorkItemType.Research && l.FromId == id).OrderBy(l => l.Id).ToListAsync()))
+            .Select(l => $"{l.ToType}:{l.ToId}").ToList();
+        Assert.Equal([$"Proposal:{proposalId}", $"Proposal:{staffProposal.Id}", $"OpinionItem:{opinionId}", $"Outcome:{outcome.Id}"], links);
+        var d = await Json(await staff.GetAsync($"/api/research/{id}"));
+        var outputs = d.GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["proposal", "proposal", "opinion", "recommendation", "speech"], outputs.Select(o => o.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal("各位委员……", outputs[4].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Another_district_a_member_not_on_the_team_and_a_handling_unit_are_refused_on_every_endpoint()
+    {
+        // A 水城区 project with 水城区 members; 钟山区 staff, a city member not on its team and a unit try everything.
+        var (id, _, _, _) = await CreateAsync(Shuicheng, "520204", "member.520204", "关于水城区农村饮水安全的视察");
+        var owner = await app.ClientAsAsync(Shuicheng);
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 9];
+        var upload = new MultipartFormDataContent { { new ByteArrayContent(png), "file", "a.png" } };
+        var fileId = (await Json(await owner.PostAsync($"/api/research/{id}/files", upload))).GetProperty("id").GetInt32();
+        await TestAccounts.EnsureAsync(app, "unit.520204.research", Roles.HandlingUnit, "520204");
+        var start = DateTimeOffset.UtcNow.AddDays(10);
+        var writes = new (string Method, string Url, object? Body)[]
+        {
+            ("POST", $"/api/research/{id}/plan/actions/submit", new { plan = "越权方案" }),
+            ("POST", $"/api/research/{id}/plan/actions/approve", new { }),
+            ("PUT", $"/api/research/{id}/report", new { title = "越权", body = "<p>越权</p>" }),
+            ("POST", $"/api/research/{id}/report/actions/submit", new { }),
+            ("POST", $"/api/research/{id}/report/actions/send", new { sentTo = "区委" }),
+            ("POST", $"/api/research/{id}/fieldwork", new { kind = "visit", startsAt = start, endsAt = start.AddHours(2), place = "某地" }),
+            ("POST", $"/api/research/{id}/outputs", new { kind = "speech", title = "越权", text = "越权" }),
+            ("POST", $"/api/research/{id}/outputs", new { kind = "proposal" }),
+        };
+        var reads = new[] { $"/api/research/{id}", $"/api/research/files/{fileId}", $"/api/research/{id}/report.docx" };
+        var before = await SnapshotAsync();
+        foreach (var who in new[] { Zhongshan, "leader.520201", Author, "member.520201", "unit.520204.research" })
+        {
+            var client = await app.ClientAsAsync(who);
+            foreach (var (method, url, body) in writes)
+            {
+                var res = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) });
+                Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{who} {method} {url}: {(int)res.StatusCode}");
+                Assert.False(string.IsNullOrEmpty(await Detail(res)), $"{who} {method} {url}: no Chinese message");
+            }
+            var file = await client.PostAsync($"/api/research/{id}/files", new MultipartFormDataContent { { new ByteArrayContent(png), "file", "b.png" } });
+            Assert.True(file.StatusCode == HttpStatusCode.Forbidden, $"{who} upload: {(int)file.StatusCode}");
+            foreach (var url in reads)
+            {
+                var res = await client.GetAsync(url);
+                Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{who} GET {url}: {(int)res.StatusCode}");
+            }
+            // The list does not show it; naming the other committee is refused.
+            var list = await Json(await client.GetAsync("/api/research"));
+            Assert.DoesNotContain(list.EnumerateArray(), x => x.GetProperty("id").GetInt32() == id);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/research?committee=520204")).StatusCode);
+        }
+        Assert.Equal(before, await SnapshotAsync());
+
+        // The right people see it: its staff, the city above it, the team's member (read only).
+        foreach (var who in new[] { Shuicheng, City, CityLeader, "member.520204" })
+        {
+            var list = await Json(await (await app.ClientAsAsync(who)).GetAsync("/api/research"));
+            Assert.Contains(list.EnumerateArray(), x => x.GetProperty("id").GetInt32() == id);
+        }
+        var teamMember = await app.ClientAsAsync("member.520204");
+        Assert.Equal(HttpStatusCode.Forbidden, (await Plan(teamMember, id, "submit", "方案")).StatusCode);
+        var cityList = await Json(await (await app.ClientAsAsync(City)).GetAsync("/api/research?committee=520204&kind=research&status=planning"));
+        Assert.All(cityList.EnumerateArray(), x => Assert.Equal("planning", x.GetProperty("status").GetString()));
+        Assert.Contains(cityList.EnumerateArray(), x => x.GetProperty("id").GetInt32() == id);
+        Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync("/api/research?status=bogus")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.GetAsync("/api/research/99999999")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sibling_sub_project_and_its_report_are_readable_by_another_joining_committee_only_once_shared()
+    {
+        // A city same-topic parent with sub-projects of 钟山区 and 水城区 (rows as the same-topic slice makes them).
+        var (parent, _, _, _) = await CreateAsync(title: "同题调研：城乡供水一体化");
+        var (zs, _, _, _) = await CreateAsync(Zhongshan, "520201", "member.520201", "钟山区：城乡供水一体化");
+        var (sc, _, _, _) = await CreateAsync(Shuicheng, "520204", "member.520204", "水城区：城乡供水一体化");
+        await app.WithDbAsync(async db =>
+        {
+            await db.ResearchProjects.Where(p => p.Id == parent).ExecuteUpdateAsync(s => s.SetProperty(p => p.IsJoint, true));
+            await db.ResearchProjects.Where(p => p.Id == zs || p.Id == sc).ExecuteUpdateAsync(s => s.SetProperty(p => p.ParentId, parent));
+            return 0;
+        });
+        var zhongshan = await app.ClientAsAsync(Zhongshan);
+        // The parent and its own sub-project: yes; the sibling: not before it is shared.
+        Assert.Equal(HttpStatusCode.OK, (await zhongshan.GetAsync($"/api/research/{parent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await zhongshan.GetAsync($"/api/research/{zs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await zhongshan.GetAsync($"/api/research/{sc}")).StatusCode);
+        // The city (parent's organiser) reads both.
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync(City)).GetAsync($"/api/research/{sc}")).StatusCode);
+        await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == sc).ExecuteUpdateAsync(s => s.SetProperty(p => p.SharedAt, DateTimeOffset.UtcNow)));
+        var shared = await Json(await zhongshan.GetAsync($"/api/research/{sc}"));
+        Assert.Equal(JsonValueKind.Object, shared.GetProperty("report").ValueKind);
+        Assert.False(shared.GetProperty("canManage").GetBoolean());
+        // Reading a shared sibling's report gives no right to act on it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await Plan(zhongshan, sc, "submit", "越权")).StatusCode);
+        // The rule the same-topic slice relies on.
+        var project = new ResearchProject { ParentId = parent, SharedAt = null };
+        var user = new CurrentUser(Zhongshan, new HashSet<string> { Roles.Staff }, 1, "520201", "/CN/520000/520200/520201/", null);
+        Assert.False(ResearchAccess.CanReadReport(user, project, siblingOfUserCommittee: true));
+        Assert.True(ResearchAccess.CanReadReport(user, project, siblingOfUserCommittee: false));
+        project.SharedAt = DateTimeOffset.UtcNow;
+        Assert.True(ResearchAccess.CanReadReport(user, project, siblingOfUserCommittee: true));
+    }
+}
+
+public sealed class ResearchApiSqliteTests(SqliteAppFactory app) : ResearchApiTests(app), IClassFixture<SqliteAppFactory>;
+public sealed class ResearchApiPostgresTests(PostgresAppFactory app) : ResearchApiTests(app), IClassFixture<PostgresAppFactory>;
