@@ -97,6 +97,9 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ResearchFile> ResearchFiles => Set<ResearchFile>();
     public DbSet<ResearchEvent> ResearchEvents => Set<ResearchEvent>();
     public DbSet<ResearchOutput> ResearchOutputs => Set<ResearchOutput>();
+    public DbSet<JointResearchInvitation> JointResearchInvitations => Set<JointResearchInvitation>();
+    public DbSet<ResearchTopic> ResearchTopics => Set<ResearchTopic>();
+    public DbSet<TopicClaim> TopicClaims => Set<TopicClaim>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }

@@ -114,6 +114,35 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "ResearchTopics",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Background = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Source = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "date", nullable: false),
+                    MaxClaims = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchTopics", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchTopics_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkLinks",
                 columns: table => new
                 {
@@ -202,6 +231,45 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         principalTable: "Outcomes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JointResearchInvitations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ParentId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    InvitedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    InvitedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AnsweredBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SubProjectId = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JointResearchInvitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_ResearchProjects_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_ResearchProjects_SubProjectId",
+                        column: x => x.SubProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -339,6 +407,57 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "TopicClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TopicId = table.Column<int>(type: "integer", nullable: false),
+                    ClaimNumber = table.Column<int>(type: "integer", nullable: false),
+                    SectorId = table.Column<int>(type: "integer", nullable: true),
+                    SpecialCommitteeId = table.Column<int>(type: "integer", nullable: true),
+                    MemberId = table.Column<int>(type: "integer", nullable: true),
+                    ClaimedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClaimedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ResearchProjectId = table.Column<int>(type: "integer", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TopicClaims", x => x.Id);
+                    table.CheckConstraint("CK_TopicClaims_OneClaimant", "(CASE WHEN \"SectorId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"SpecialCommitteeId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"MemberId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_ResearchTopics_TopicId",
+                        column: x => x.TopicId,
+                        principalTable: "ResearchTopics",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_Sectors_SectorId",
+                        column: x => x.SectorId,
+                        principalTable: "Sectors",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_SpecialCommittees_SpecialCommitteeId",
+                        column: x => x.SpecialCommitteeId,
+                        principalTable: "SpecialCommittees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutcomeFiles",
                 columns: table => new
                 {
@@ -402,6 +521,27 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_CommitteeId",
+                table: "JointResearchInvitations",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_CommitteePath",
+                table: "JointResearchInvitations",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_ParentId_CommitteeId",
+                table: "JointResearchInvitations",
+                columns: new[] { "ParentId", "CommitteeId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_SubProjectId",
+                table: "JointResearchInvitations",
+                column: "SubProjectId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OutcomeFiles_OutcomeId",
@@ -524,6 +664,63 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 filter: "\"MemberId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ResearchTopics_CommitteeId",
+                table: "ResearchTopics",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchTopics_CommitteePath",
+                table: "ResearchTopics",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_MemberId",
+                table: "TopicClaims",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_ResearchProjectId",
+                table: "TopicClaims",
+                column: "ResearchProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_SectorId",
+                table: "TopicClaims",
+                column: "SectorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_SpecialCommitteeId",
+                table: "TopicClaims",
+                column: "SpecialCommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_ClaimNumber",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "ClaimNumber" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_MemberId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "MemberId" },
+                unique: true,
+                filter: "\"MemberId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_SectorId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "SectorId" },
+                unique: true,
+                filter: "\"SectorId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_SpecialCommitteeId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "SpecialCommitteeId" },
+                unique: true,
+                filter: "\"SpecialCommitteeId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkLinks_FromType_FromId_ToType_ToId",
                 table: "WorkLinks",
                 columns: new[] { "FromType", "FromId", "ToType", "ToId" },
@@ -538,6 +735,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "JointResearchInvitations");
+
             migrationBuilder.DropTable(
                 name: "OutcomeFiles");
 
@@ -563,6 +763,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "ResearchTeamMembers");
 
             migrationBuilder.DropTable(
+                name: "TopicClaims");
+
+            migrationBuilder.DropTable(
                 name: "WorkLinks");
 
             migrationBuilder.DropTable(
@@ -570,6 +773,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ResearchFieldWork");
+
+            migrationBuilder.DropTable(
+                name: "ResearchTopics");
 
             migrationBuilder.DropTable(
                 name: "Outcomes");

@@ -14,7 +14,7 @@ using Xieshang.Web.Infrastructure.Data;
 namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261130093425_ResearchOutcomes")]
+    [Migration("20261130094324_ResearchOutcomes")]
     partial class ResearchOutcomes
     {
         /// <inheritdoc />
@@ -3182,6 +3182,63 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("WorkCalendarDays");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.JointResearchInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<DateTimeOffset>("InvitedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("ParentId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SubProjectId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.HasIndex("SubProjectId");
+
+                    b.HasIndex("ParentId", "CommitteeId")
+                        .IsUnique();
+
+                    b.ToTable("JointResearchInvitations", (string)null);
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
                 {
                     b.Property<int>("Id")
@@ -3555,6 +3612,133 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         .HasFilter("\"MemberId\" IS NOT NULL");
 
                     b.ToTable("ResearchTeamMembers");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Background")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .UseCollation("C")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("date");
+
+                    b.Property<int>("MaxClaims")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.ToTable("ResearchTopics", (string)null);
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.TopicClaim", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("ClaimNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ClaimedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ResearchProjectId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SectorId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SpecialCommitteeId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TopicId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.HasIndex("SectorId");
+
+                    b.HasIndex("SpecialCommitteeId");
+
+                    b.HasIndex("TopicId", "ClaimNumber")
+                        .IsUnique();
+
+                    b.HasIndex("TopicId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"MemberId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "SectorId")
+                        .IsUnique()
+                        .HasFilter("\"SectorId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "SpecialCommitteeId")
+                        .IsUnique()
+                        .HasFilter("\"SpecialCommitteeId\" IS NOT NULL");
+
+                    b.ToTable("TopicClaims", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_TopicClaims_OneClaimant", "(CASE WHEN \"SectorId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"SpecialCommitteeId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"MemberId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                        });
                 });
 
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Audit.AuditEntry", b =>
@@ -4572,6 +4756,30 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.JointResearchInvitation", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany()
+                        .HasForeignKey("SubProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Committee");
+
+                    b.Navigation("Parent");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
@@ -4672,6 +4880,56 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Member");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Committee");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.TopicClaim", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Members.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", "ResearchProject")
+                        .WithMany()
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Xieshang.Web.Features.Committees.Sector", "Sector")
+                        .WithMany()
+                        .HasForeignKey("SectorId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Committees.SpecialCommittee", "SpecialCommittee")
+                        .WithMany()
+                        .HasForeignKey("SpecialCommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchTopic", "Topic")
+                        .WithMany("Claims")
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+
+                    b.Navigation("ResearchProject");
+
+                    b.Navigation("Sector");
+
+                    b.Navigation("SpecialCommittee");
+
+                    b.Navigation("Topic");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Notifications.Notification", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Members.Member", null)
@@ -4713,6 +4971,11 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                     b.Navigation("Organizers");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.Navigation("Claims");
                 });
 #pragma warning restore 612, 618
         }

@@ -112,6 +112,35 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "ResearchTopics",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CommitteeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommitteePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Background = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Deadline = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    MaxClaims = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ResearchTopics", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ResearchTopics_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkLinks",
                 columns: table => new
                 {
@@ -200,6 +229,45 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         principalTable: "Outcomes",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JointResearchInvitations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ParentId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommitteeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommitteePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    InvitedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    InvitedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AnsweredBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubProjectId = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JointResearchInvitations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_ResearchProjects_ParentId",
+                        column: x => x.ParentId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_JointResearchInvitations_ResearchProjects_SubProjectId",
+                        column: x => x.SubProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -337,6 +405,57 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "TopicClaims",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TopicId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ClaimNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    SectorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SpecialCommitteeId = table.Column<int>(type: "INTEGER", nullable: true),
+                    MemberId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClaimedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ResearchProjectId = table.Column<int>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TopicClaims", x => x.Id);
+                    table.CheckConstraint("CK_TopicClaims_OneClaimant", "(CASE WHEN \"SectorId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"SpecialCommitteeId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"MemberId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_ResearchProjects_ResearchProjectId",
+                        column: x => x.ResearchProjectId,
+                        principalTable: "ResearchProjects",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_ResearchTopics_TopicId",
+                        column: x => x.TopicId,
+                        principalTable: "ResearchTopics",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_Sectors_SectorId",
+                        column: x => x.SectorId,
+                        principalTable: "Sectors",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_TopicClaims_SpecialCommittees_SpecialCommitteeId",
+                        column: x => x.SpecialCommitteeId,
+                        principalTable: "SpecialCommittees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutcomeFiles",
                 columns: table => new
                 {
@@ -400,6 +519,27 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_CommitteeId",
+                table: "JointResearchInvitations",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_CommitteePath",
+                table: "JointResearchInvitations",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_ParentId_CommitteeId",
+                table: "JointResearchInvitations",
+                columns: new[] { "ParentId", "CommitteeId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JointResearchInvitations_SubProjectId",
+                table: "JointResearchInvitations",
+                column: "SubProjectId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_OutcomeFiles_OutcomeId",
@@ -522,6 +662,63 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 filter: "\"MemberId\" IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ResearchTopics_CommitteeId",
+                table: "ResearchTopics",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ResearchTopics_CommitteePath",
+                table: "ResearchTopics",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_MemberId",
+                table: "TopicClaims",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_ResearchProjectId",
+                table: "TopicClaims",
+                column: "ResearchProjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_SectorId",
+                table: "TopicClaims",
+                column: "SectorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_SpecialCommitteeId",
+                table: "TopicClaims",
+                column: "SpecialCommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_ClaimNumber",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "ClaimNumber" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_MemberId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "MemberId" },
+                unique: true,
+                filter: "\"MemberId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_SectorId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "SectorId" },
+                unique: true,
+                filter: "\"SectorId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TopicClaims_TopicId_SpecialCommitteeId",
+                table: "TopicClaims",
+                columns: new[] { "TopicId", "SpecialCommitteeId" },
+                unique: true,
+                filter: "\"SpecialCommitteeId\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkLinks_FromType_FromId_ToType_ToId",
                 table: "WorkLinks",
                 columns: new[] { "FromType", "FromId", "ToType", "ToId" },
@@ -536,6 +733,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "JointResearchInvitations");
+
             migrationBuilder.DropTable(
                 name: "OutcomeFiles");
 
@@ -561,6 +761,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "ResearchTeamMembers");
 
             migrationBuilder.DropTable(
+                name: "TopicClaims");
+
+            migrationBuilder.DropTable(
                 name: "WorkLinks");
 
             migrationBuilder.DropTable(
@@ -568,6 +771,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ResearchFieldWork");
+
+            migrationBuilder.DropTable(
+                name: "ResearchTopics");
 
             migrationBuilder.DropTable(
                 name: "Outcomes");

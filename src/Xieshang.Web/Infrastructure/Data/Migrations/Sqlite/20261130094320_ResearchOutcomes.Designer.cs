@@ -11,7 +11,7 @@ using Xieshang.Web.Infrastructure.Data;
 namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261130093421_ResearchOutcomes")]
+    [Migration("20261130094320_ResearchOutcomes")]
     partial class ResearchOutcomes
     {
         /// <inheritdoc />
@@ -3030,6 +3030,60 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("WorkCalendarDays");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.JointResearchInvitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AnsweredBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<long>("InvitedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ParentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SubProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.HasIndex("SubProjectId");
+
+                    b.HasIndex("ParentId", "CommitteeId")
+                        .IsUnique();
+
+                    b.ToTable("JointResearchInvitations", (string)null);
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
                 {
                     b.Property<int>("Id")
@@ -3389,6 +3443,128 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasFilter("\"MemberId\" IS NOT NULL");
 
                     b.ToTable("ResearchTeamMembers");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Background")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CommitteePath")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasAnnotation("Xieshang:Ordinal", true);
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Deadline")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxClaims")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommitteeId");
+
+                    b.HasIndex("CommitteePath");
+
+                    b.ToTable("ResearchTopics", (string)null);
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.TopicClaim", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ClaimNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClaimedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MemberId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResearchProjectId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SectorId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SpecialCommitteeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TopicId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MemberId");
+
+                    b.HasIndex("ResearchProjectId");
+
+                    b.HasIndex("SectorId");
+
+                    b.HasIndex("SpecialCommitteeId");
+
+                    b.HasIndex("TopicId", "ClaimNumber")
+                        .IsUnique();
+
+                    b.HasIndex("TopicId", "MemberId")
+                        .IsUnique()
+                        .HasFilter("\"MemberId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "SectorId")
+                        .IsUnique()
+                        .HasFilter("\"SectorId\" IS NOT NULL");
+
+                    b.HasIndex("TopicId", "SpecialCommitteeId")
+                        .IsUnique()
+                        .HasFilter("\"SpecialCommitteeId\" IS NOT NULL");
+
+                    b.ToTable("TopicClaims", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_TopicClaims_OneClaimant", "(CASE WHEN \"SectorId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"SpecialCommitteeId\" IS NULL THEN 0 ELSE 1 END) + (CASE WHEN \"MemberId\" IS NULL THEN 0 ELSE 1 END) = 1");
+                        });
                 });
 
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Audit.AuditEntry", b =>
@@ -4400,6 +4576,30 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.JointResearchInvitation", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", "Parent")
+                        .WithMany()
+                        .HasForeignKey("ParentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
+                        .WithMany()
+                        .HasForeignKey("SubProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Committee");
+
+                    b.Navigation("Parent");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchEvent", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Research.ResearchProject", null)
@@ -4500,6 +4700,56 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Member");
                 });
 
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Committees.Committee", "Committee")
+                        .WithMany()
+                        .HasForeignKey("CommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Committee");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.TopicClaim", b =>
+                {
+                    b.HasOne("Xieshang.Web.Features.Members.Member", "Member")
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchProject", "ResearchProject")
+                        .WithMany()
+                        .HasForeignKey("ResearchProjectId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Xieshang.Web.Features.Committees.Sector", "Sector")
+                        .WithMany()
+                        .HasForeignKey("SectorId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Committees.SpecialCommittee", "SpecialCommittee")
+                        .WithMany()
+                        .HasForeignKey("SpecialCommitteeId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Xieshang.Web.Features.Research.ResearchTopic", "Topic")
+                        .WithMany("Claims")
+                        .HasForeignKey("TopicId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Member");
+
+                    b.Navigation("ResearchProject");
+
+                    b.Navigation("Sector");
+
+                    b.Navigation("SpecialCommittee");
+
+                    b.Navigation("Topic");
+                });
+
             modelBuilder.Entity("Xieshang.Web.Infrastructure.Notifications.Notification", b =>
                 {
                     b.HasOne("Xieshang.Web.Features.Members.Member", null)
@@ -4541,6 +4791,11 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Navigation("Organizers");
 
                     b.Navigation("Team");
+                });
+
+            modelBuilder.Entity("Xieshang.Web.Features.Research.ResearchTopic", b =>
+                {
+                    b.Navigation("Claims");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,293 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DocumentFormat.OpenXml.Packaging;
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Research;
+using Xieshang.Web.Infrastructure.Auth;
+
+namespace Xieshang.Tests.Features.Research;
+
+/// <summary>
+/// Same-topic research (同题调研): the city's parent project, invitations (notified), sub-projects added by the city or
+/// joined by an invited district (out-of-tree and duplicate refused), the side-by-side list, sharing a report with the
+/// siblings (refused before approval; a sibling sees neither the row nor the report by API or page until then), the combined
+/// .docx (approved and sent reports in committee order, the "not reported" list), and every endpoint refused to the wrong
+/// role and the wrong committee with nothing changed.
+/// </summary>
+public abstract class JointResearchTests(AppFactory app)
+{
+    private const string City = "staff.520200", Zhongshan = "staff.520201", Shuicheng = "staff.520204";
+
+    private static async Task<JsonElement> Json(HttpResponseMessage res) => JsonDocument.Parse(await res.Content.ReadAsStringAsync()).RootElement;
+
+    private static async Task<string> Detail(HttpResponseMessage res) => (await Json(res)).GetProperty("detail").GetString() ?? "";
+
+    /// <summary>The city's staff set a research project (through the project rules) to become the same-topic parent.</summary>
+    private Task<int> ParentAsync(string title) => app.WithDbAsync(async db =>
+    {
+        var c = await db.Committees.FirstAsync(x => x.Code == "520200");
+        var staff = new CurrentUser(City, new HashSet<string> { Roles.Staff }, c.Id, c.Code, c.Path, null) { DisplayName = "市政协办公室" };
+        var members = await db.Members.Where(m => m.CommitteeId == c.Id && m.IsActive && !db.Users.Any(u => u.MemberId == m.Id)).OrderBy(m => m.Id).Select(m => m.Id).Take(2).ToListAsync();
+        var (p, error, errors) = await ResearchRules.CreateAsync(db, new ResearchInput(title, "research", ["520200"], members[0], null, members[1],
+            Background: "全市统一部署，各区县政协同题调研。"), staff, TimeProvider.System, CancellationToken.None);
+        Assert.True(p is not null, error?.Message ?? string.Join("; ", errors.Values.SelectMany(v => v)));
+        return p!.Id;
+    });
+
+    /// <summary>A leader and an author from committee <paramref name="code"/> for a sub-project's team.</summary>
+    private Task<(int Leader, int Author)> TeamAsync(string code) => app.WithDbAsync(async db =>
+    {
+        var ids = await db.Members.Where(m => m.Committee!.Code == code && m.IsActive && !db.Users.Any(u => u.MemberId == m.Id)).OrderBy(m => m.Id).Select(m => m.Id).Take(2).ToListAsync();
+        return (ids[0], ids[1]);
+    });
+
+    private async Task<HttpResponseMessage> AddAsync(HttpClient client, int parent, string code)
+    {
+        var (leader, author) = await TeamAsync(code);
+        return await client.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = code, leaderId = leader, authorId = author });
+    }
+
+    private async Task<int> SubAsync(HttpClient client, int parent, string code)
+    {
+        var res = await AddAsync(client, parent, code);
+        Assert.True(res.StatusCode == HttpStatusCode.Created, $"{code}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+        return (await Json(res)).GetProperty("id").GetInt32();
+    }
+
+    /// <summary>The report of <paramref name="id"/> approved (or sent) with findings and suggestions, as its report workflow would leave it.</summary>
+    private Task ReportAsync(int id, ReportStatus status, string findings, string suggestions) => app.WithDbAsync(async db =>
+    {
+        var p = await db.ResearchProjects.FirstAsync(x => x.Id == id);
+        p.ReportStatus = status;
+        p.Status = status == ReportStatus.Sent ? ResearchStatus.Completed : ResearchStatus.Reporting;
+        p.Findings = findings;
+        p.Suggestions = suggestions;
+        p.ReportApprovedAt = DateTimeOffset.UtcNow.AddDays(-2);
+        if (status == ReportStatus.Sent) p.ReportSentAt = DateTimeOffset.UtcNow.AddDays(-1);
+        await db.SaveChangesAsync();
+        return 0;
+    });
+
+    [Fact]
+    public async Task Sub_projects_are_created_below_the_parent_once_per_committee_and_invited_districts_join()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("城乡居民养老服务体系建设同题调研");
+
+        // The city adds 钟山区 directly: a sub-project with the parent's topic, the committee as organiser, ParentId set.
+        var zs = await SubAsync(city, parent, "520201");
+        var sub = await app.WithDbAsync(db => db.ResearchProjects.Include(p => p.Organizers).FirstAsync(p => p.Id == zs));
+        Assert.Equal(parent, sub.ParentId);
+        Assert.Equal("城乡居民养老服务体系建设同题调研", sub.Title);
+        Assert.True(await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == parent).Select(p => p.IsJoint).FirstAsync()));
+        Assert.Equal(JointInvitationStatus.Joined, await app.WithDbAsync(db => db.JointResearchInvitations.Where(i => i.SubProjectId == zs).Select(i => i.Status).SingleAsync()));
+
+        // A second one for the same committee: 409; a committee outside the city's tree, the city itself, an unknown code: refused.
+        var again = await AddAsync(city, parent, "520201");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("已有", await Detail(again));
+        var outside = await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "520100" });
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("不是这项调研牵头单位的下级政协", await Detail(outside));
+        Assert.Equal(HttpStatusCode.BadRequest, (await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "520200" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "999999" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "" })).StatusCode);
+
+        // 水城区 may not join uninvited; the city invites it (its staff get an inbox notice), then it joins itself.
+        var shuicheng = await app.ClientAsAsync(Shuicheng);
+        var uninvited = await AddAsync(shuicheng, parent, "520204");
+        Assert.Equal(HttpStatusCode.Forbidden, uninvited.StatusCode);
+        Assert.False(string.IsNullOrEmpty(await Detail(uninvited)));
+        var invite = await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520204", "520281" } });
+        Assert.Equal(HttpStatusCode.OK, invite.StatusCode);
+        Assert.Equal(2, (await Json(invite)).GetProperty("invited").GetInt32());
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "research.joint.invited"
+            && db.Users.Any(u => u.Id == n.UserId && u.UserName == Shuicheng))));
+        // The invited district sees the parent's invitations for itself only.
+        var invitations = (await Json(await shuicheng.GetAsync($"/api/research/{parent}/invitations"))).EnumerateArray().ToList();
+        Assert.Equal(["520204"], invitations.Select(i => i.GetProperty("committeeCode").GetString()!).ToArray());
+        var sc = await SubAsync(shuicheng, parent, "520204");
+        Assert.Equal(JointInvitationStatus.Joined, await app.WithDbAsync(db => db.JointResearchInvitations.Where(i => i.SubProjectId == sc).Select(i => i.Status).SingleAsync()));
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "research.joint.joined"
+            && db.Users.Any(u => u.Id == n.UserId && u.UserName == City))));
+
+        // The side-by-side list from above: both, in committee-code order, with stage, report state, schedule, team, field work, shared.
+        var list = (await Json(await city.GetAsync($"/api/research/{parent}/subprojects"))).EnumerateArray().ToList();
+        Assert.Equal(["520201", "520204"], list.Select(x => x.GetProperty("committeeCode").GetString()!).ToArray());
+        Assert.StartsWith("钟山区", list[0].GetProperty("committeeName").GetString());
+        Assert.Equal("planning", list[0].GetProperty("status").GetString());
+        Assert.Equal("draft", list[0].GetProperty("reportStatus").GetString());
+        Assert.Equal(2, list[0].GetProperty("teamSize").GetInt32());
+        Assert.Equal(0, list[0].GetProperty("fieldWorkCount").GetInt32());
+        Assert.False(list[0].GetProperty("shared").GetBoolean());
+        Assert.True(list[0].TryGetProperty("startsOn", out _));
+
+        // 盘州市 declines; it cannot then be declined again.
+        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sibling_reads_a_report_only_after_it_is_shared_by_api_and_page()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("中小企业融资难问题同题调研");
+        var zs = await SubAsync(city, parent, "520201");
+        var sc = await SubAsync(city, parent, "520204");
+        var zhongshan = await app.ClientAsAsync(Zhongshan);
+        var shuicheng = await app.ClientAsAsync(Shuicheng);
+
+        // Sharing a draft: 409; the sibling may not share it: 403.
+        var early = await zhongshan.PostAsync($"/api/research/{zs}/share", null);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("审定后才能共享", await Detail(early));
+        await ReportAsync(zs, ReportStatus.Approved, "钟山区担保机构代偿能力弱。", "设立区级风险补偿资金池。");
+        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PostAsync($"/api/research/{zs}/share", null)).StatusCode);
+
+        // Before sharing: 水城区 sees the parent and its own sub-project, not 钟山区's (row, report, project).
+        var before = (await Json(await shuicheng.GetAsync($"/api/research/{parent}/subprojects"))).EnumerateArray().ToList();
+        Assert.Equal([sc], before.Select(x => x.GetProperty("id").GetInt32()).ToArray());
+        Assert.DoesNotContain("代偿能力弱", await (await shuicheng.GetAsync($"/api/research/{parent}/subprojects")).Content.ReadAsStringAsync());
+        var siblingUser = await app.WithDbAsync(db => UserAsync(db, Shuicheng));
+        Assert.False(await app.WithDbAsync(db => ResearchAccess.CanReadAsync(db, siblingUser, zs, CancellationToken.None)));
+        Assert.True(await app.WithDbAsync(db => ResearchAccess.CanReadAsync(db, siblingUser, parent, CancellationToken.None)));
+        var page = await app.SignedInPageClientAsync(Shuicheng);
+        var boardBefore = await page.GetHtmlAsync($"/research/{parent}/joint");
+        Assert.Contains("中小企业融资难问题同题调研", boardBefore);
+        Assert.DoesNotContain("代偿能力弱", boardBefore);
+        Assert.DoesNotContain("钟山区", boardBefore);
+        // The city sees the approved report from above at once.
+        Assert.Contains("代偿能力弱", await (await app.SignedInPageClientAsync(City)).GetHtmlAsync($"/research/{parent}/joint"));
+
+        // 钟山区 shares it (siblings notified); now 水城区 reads it by API and page.
+        var share = await zhongshan.PostAsync($"/api/research/{zs}/share", null);
+        Assert.Equal(HttpStatusCode.OK, share.StatusCode);
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "research.joint.shared" && db.Users.Any(u => u.Id == n.UserId && u.UserName == Shuicheng))));
+        var after = (await Json(await shuicheng.GetAsync($"/api/research/{parent}/subprojects"))).EnumerateArray().ToList();
+        var shared = after.Single(x => x.GetProperty("id").GetInt32() == zs);
+        Assert.True(shared.GetProperty("shared").GetBoolean());
+        Assert.Equal("钟山区担保机构代偿能力弱。", shared.GetProperty("findings").GetString());
+        Assert.Equal("设立区级风险补偿资金池。", shared.GetProperty("suggestions").GetString());
+        Assert.False(shared.GetProperty("canShare").GetBoolean());
+        Assert.True(await app.WithDbAsync(db => ResearchAccess.CanReadAsync(db, siblingUser, zs, CancellationToken.None)));
+        Assert.Contains("代偿能力弱", await page.GetHtmlAsync($"/research/{parent}/joint"));
+        // Sharing again keeps the first time.
+        var first = (await Json(share)).GetProperty("sharedAt").GetDateTimeOffset();
+        var second = (await Json(await zhongshan.PostAsync($"/api/research/{zs}/share", null))).GetProperty("sharedAt").GetDateTimeOffset();
+        Assert.True(Math.Abs((second - first).TotalMilliseconds) < 1, $"{first:O} vs {second:O}");
+    }
+
+    private static async Task<CurrentUser> UserAsync(Xieshang.Web.Infrastructure.Data.AppDbContext db, string userName)
+    {
+        var u = await db.Users.FirstAsync(x => x.UserName == userName);
+        var c = await db.Committees.FirstAsync(x => x.Id == u.CommitteeId);
+        return new CurrentUser(userName, new HashSet<string> { Roles.Staff }, c.Id, c.Code, c.Path, null) { UserId = u.Id };
+    }
+
+    [Fact]
+    public async Task The_combined_report_quotes_approved_and_sent_reports_in_committee_order_and_names_who_has_not_reported()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("农村饮水安全巩固提升同题调研");
+        var sc = await SubAsync(city, parent, "520204");
+        var zs = await SubAsync(city, parent, "520201");
+        var lz = await SubAsync(city, parent, "520203");
+        Assert.Equal(HttpStatusCode.OK, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520281" } })).StatusCode);
+        await ReportAsync(zs, ReportStatus.Approved, "钟山区城郊供水管网老化。", "实施管网改造三年行动。");
+        await ReportAsync(sc, ReportStatus.Sent, "水城区高海拔村寨季节性缺水。", "建设小型蓄水工程。");
+        await ReportAsync(lz, ReportStatus.Submitted, "六枝特区草稿里的发现。", "六枝特区草稿里的建议。");
+
+        var res = await city.GetAsync($"/api/research/{parent}/combined.docx");
+        Assert.Equal(HttpStatusCode.OK, res.StatusCode);
+        Assert.Equal(JointResearchReport.ContentType, res.Content.Headers.ContentType?.MediaType);
+        using var doc = WordprocessingDocument.Open(new MemoryStream(await res.Content.ReadAsByteArrayAsync()), false);
+        var body = doc.MainDocumentPart!.Document!.Body!;
+        var text = string.Join("\n", body.Elements<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
+        Assert.Contains("关于“农村饮水安全巩固提升同题调研”的同题调研综合报告", text);
+        Assert.Contains("全市统一部署，各区县政协同题调研。", text);
+        Assert.Contains("钟山区城郊供水管网老化。", text);
+        Assert.Contains("实施管网改造三年行动。", text);
+        Assert.Contains("水城区高海拔村寨季节性缺水。", text);
+        Assert.Contains("建设小型蓄水工程。", text);
+        Assert.True(text.IndexOf("钟山区城郊", StringComparison.Ordinal) < text.IndexOf("水城区高海拔", StringComparison.Ordinal), "sections in committee-code order");
+        Assert.DoesNotContain("草稿里的发现", text);
+        var missing = text.Split('\n').Single(l => l.StartsWith("尚未报送调研报告的单位：", StringComparison.Ordinal));
+        Assert.Contains("六枝特区", missing);
+        Assert.DoesNotContain("钟山区", missing);
+        Assert.Contains("尚未答复邀请的单位：盘州市", text);
+        var table = body.Elements<DocumentFormat.OpenXml.Wordprocessing.Table>().Single();
+        var rows = table.Elements<DocumentFormat.OpenXml.Wordprocessing.TableRow>().Select(r => r.InnerText).ToList();
+        Assert.Equal(5, rows.Count);
+        Assert.Contains(rows, r => r.Contains("水城区") && r.Contains("已报送"));
+        Assert.Contains(rows, r => r.Contains("盘州市") && r.Contains("已邀请"));
+
+        // Only from above: the districts and members are refused.
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Zhongshan)).GetAsync($"/api/research/{parent}/combined.docx")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync("member.520200")).GetAsync($"/api/research/{parent}/combined.docx")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync("leader.520200")).GetAsync($"/api/research/{parent}/combined.docx")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_the_wrong_role_and_the_wrong_committee_and_bad_input_changes_nothing()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("城市社区治理同题调研");
+        var zs = await SubAsync(city, parent, "520201");
+        await ReportAsync(zs, ReportStatus.Approved, "发现", "建议");
+        var other = await ParentAsync("另一项调研");
+        var (leader, author) = await TeamAsync("520203");
+        var writes = new (string Url, object? Body)[]
+        {
+            ($"/api/research/{parent}/subprojects", new { committeeCode = "520203", leaderId = leader, authorId = author }),
+            ($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520203" } }),
+            ($"/api/research/{zs}/share", null),
+        };
+        async Task<string> SnapshotAsync() => await app.WithDbAsync(async db => string.Join("|",
+            await db.ResearchProjects.CountAsync(), await db.JointResearchInvitations.CountAsync(),
+            await db.JointResearchInvitations.CountAsync(i => i.Status == JointInvitationStatus.Declined),
+            await db.ResearchProjects.CountAsync(p => p.SharedAt != null), await db.ResearchProjects.CountAsync(p => p.IsJoint), await db.Notifications.CountAsync()));
+        var before = await SnapshotAsync();
+        // Wrong role: a member and a leader of the city, a handling unit. Wrong committee: 水城区's staff on 钟山区's sub-project and the city's parent.
+        foreach (var who in new[] { "member.520200", "leader.520200", "unit.520200.edu", Shuicheng })
+        {
+            var client = await app.ClientAsAsync(who);
+            foreach (var (url, body) in writes)
+            {
+                var res = await client.PostAsync(url, body is null ? null : JsonContent.Create(body));
+                Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{who} POST {url}: {(int)res.StatusCode}");
+                Assert.False(string.IsNullOrEmpty(await Detail(res)), $"{who} POST {url}: no Chinese message");
+            }
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520201" })).StatusCode);
+            Assert.Equal(before, await SnapshotAsync());
+        }
+        foreach (var who in new[] { "member.520200", "unit.520200.edu", Shuicheng })
+        {
+            var client = await app.ClientAsAsync(who);
+            foreach (var url in new[] { $"/api/research/{parent}/subprojects", $"/api/research/{parent}/invitations", $"/api/research/{parent}/combined.docx" })
+                Assert.True((await client.GetAsync(url)).StatusCode == HttpStatusCode.Forbidden, $"{who} GET {url}");
+        }
+        // 钟山区's staff act on their own sub-project only: not on the parent's invitations, nor for another district.
+        var zhongshan = await app.ClientAsAsync(Zhongshan);
+        Assert.Equal(HttpStatusCode.Forbidden, (await zhongshan.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520203" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await zhongshan.PostAsJsonAsync($"/api/research/{other}/subprojects", new { committeeCode = "520201" })).StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+
+        // Bad input from the right account: Chinese message, nothing changed.
+        var empty = await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("请选择要邀请的下级政协", await Detail(empty));
+        Assert.Equal(HttpStatusCode.BadRequest, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520204", "530100" } })).StatusCode);
+        var noTeam = await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "520203", leaderId = 999999, authorId = 999999 });
+        Assert.Equal(HttpStatusCode.BadRequest, noTeam.StatusCode);
+        Assert.True((await Json(noTeam)).TryGetProperty("errors", out _));
+        Assert.Equal(HttpStatusCode.Conflict, (await city.PostAsync($"/api/research/{parent}/share", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await city.GetAsync("/api/research/999999/subprojects")).StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+    }
+}
+
+public sealed class JointResearchSqliteTests(SqliteAppFactory app) : JointResearchTests(app), IClassFixture<SqliteAppFactory>;
+public sealed class JointResearchPostgresTests(PostgresAppFactory app) : JointResearchTests(app), IClassFixture<PostgresAppFactory>;
