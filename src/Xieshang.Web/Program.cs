@@ -11,6 +11,7 @@ using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Proposals;
+using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
@@ -72,6 +73,7 @@ app.MapProposalsApi();
 app.MapProposalStatsApi();
 app.MapDeliberations();
 app.MapConsultationsApi();
+app.MapResearchApi();
 Xieshang.Web.Features.Research.JointResearchApi.MapJointResearchApi(app);
 Xieshang.Web.Features.Research.TopicApi.MapTopicApi(app);
 
