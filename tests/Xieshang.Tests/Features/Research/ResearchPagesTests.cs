@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Research;
+using Xieshang.Web.Infrastructure.Auth;
+
+namespace Xieshang.Tests.Features.Research;
+
+/// <summary>
+/// The research pages: the new-project form (bad input re-shows the typed values with the Chinese message and saves
+/// nothing; success redirects), the list with filters and badges, the detail page's forms for each role (plan submitted
+/// by staff and approved by the leader, a photo uploaded and shown as a thumbnail, a proposal draft made from the
+/// research), and the refusals (another district, a member not on the team, a handling unit; a post to a form the viewer
+/// is not offered gets the rule's message and changes nothing).
+/// </summary>
+public abstract class ResearchPagesTests(AppFactory app)
+{
+    private static FormUrlEncodedContent Form(string token, string handler, params (string Key, string Value)[] fields) =>
+        new(new[] { new KeyValuePair<string, string>("__RequestVerificationToken", token), new KeyValuePair<string, string>("_handler", handler) }
+            .Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
+
+    private Task<List<int>> MembersOf(string code, int n) => app.WithDbAsync(db => db.Members
+        .Where(m => m.Committee!.Code == code && m.IsActive).OrderBy(m => m.Id).Select(m => m.Id).Take(n).ToListAsync());
+
+    private Task<int> ProjectCount() => app.WithDbAsync(db => db.ResearchProjects.CountAsync());
+
+    [Fact]
+    public async Task Staff_create_a_project_on_the_form_with_errors_shown_in_Chinese_and_find_it_in_the_list()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520201");
+        var page = await staff.GetHtmlAsync("/research/new");
+        Assert.Contains("调研课题", page);
+        var token = PageClient.Token(page);
+        var own = await MembersOf("520201", 3);
+        var before = await ProjectCount();
+        var bad = await staff.PostAsync("/research/new", Form(token, "create", ("title", "关于社区养老服务的调研"), ("kind", "research"),
+            ("organizerCodes", "520201"), ("leaderId", own[0].ToString())));
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        var html = await bad.HtmlAsync();
+        Assert.Contains("请选择执笔人", html);
+        Assert.Contains("value=\"关于社区养老服务的调研\"", html);
+        Assert.Equal(before, await ProjectCount());
+
+        var ok = await staff.PostAsync("/research/new", Form(token, "create", ("title", "关于社区养老服务的调研"), ("kind", "inspection"),
+            ("organizerCodes", "520201"), ("leaderId", own[0].ToString()), ("authorId", own[1].ToString()), ("memberIds", own[2].ToString()),
+            ("staffNames", "李干事、赵干事"), ("startsOn", "2026-06-01"), ("endsOn", "2026-06-05")));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        Assert.Matches("^/research/\\d+$", ok.Target());
+        var detail = await staff.GetHtmlAsync(ok.Target());
+        Assert.Contains("赵干事", detail);
+        Assert.Contains("视察", detail);
+        var list = await staff.GetHtmlAsync("/research?kind=inspection&status=planning");
+        Assert.Contains("关于社区养老服务的调研", list);
+        Assert.Contains("报告：起草中", list);
+        Assert.DoesNotContain("关于社区养老服务的调研", await staff.GetHtmlAsync("/research?kind=research"));
+        Assert.Contains("href=\"/research\"", await staff.GetHtmlAsync("/research"));
+    }
+
+    [Fact]
+    public async Task Each_role_uses_its_forms_on_the_detail_page_and_others_are_refused()
+    {
+        await ProposalScenario.EnsureSessionAsync(app, "520200");
+        var authorId = await app.WithDbAsync(db => db.Users.Where(u => u.UserName == "member.520200").Select(u => u.MemberId!.Value).FirstAsync());
+        var others = await MembersOf("520200", 3);
+        others.Remove(authorId);
+        var api = await app.ClientAsAsync("staff.520200");
+        var created = await api.PostAsJsonAsync("/api/research", new
+        {
+            title = "关于城区停车难问题的调研", kind = "research", organizerCodes = new[] { "520200" }, leaderId = others[0], memberIds = new[] { others[1] }, authorId,
+        });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        var url = $"/research/{id}";
+
+        // Staff submit the plan on the page; the leader approves it there.
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var page = await staff.GetHtmlAsync(url);
+        Assert.Contains("提交调研方案", page);
+        Assert.DoesNotContain("批准调研方案</button>", page);
+        var submitted = await staff.PostAsync(url, Form(PageClient.Token(page), "plan", ("action", "submit"), ("plan", "走访三个街道，召开两场座谈会")));
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+        var leaderPage = await leader.GetHtmlAsync(url);
+        Assert.Contains("批准调研方案", leaderPage);
+        // A return without a reason: the rule's message, nothing changed.
+        var noReason = await leader.PostAsync(url, Form(PageClient.Token(leaderPage), "plan", ("action", "return")));
+        Assert.Contains("须写明理由", await noReason.HtmlAsync());
+        Assert.Equal(ResearchStatus.PlanSubmitted, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == id).Select(p => p.Status).FirstAsync()));
+        Assert.Equal(HttpStatusCode.Redirect, (await leader.PostAsync(url, Form(PageClient.Token(leaderPage), "plan", ("action", "approve")))).StatusCode);
+        Assert.Contains("方案已批准", await leader.GetHtmlAsync(url));
+
+        // The author uploads a photo; it shows as a thumbnail.
+        var author = await app.SignedInPageClientAsync("member.520200");
+        var authorPage = await author.GetHtmlAsync(url);
+        var upload = new MultipartFormDataContent
+        {
+            { new StringContent(PageClient.Token(authorPage)), "__RequestVerificationToken" },
+            { new StringContent("file"), "_handler" },
+            { new StringContent("停车场现场"), "caption" },
+        };
+        var photo = new ByteArrayContent([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 0x4A, 0x46, 0x49, 0x46]);
+        photo.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        upload.Add(photo, "file", "现场.jpg");
+        var uploaded = await author.PostAsync(url, upload);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        var fileId = await app.WithDbAsync(db => db.ResearchFiles.Where(f => f.ResearchProjectId == id).Select(f => f.Id).SingleAsync());
+        authorPage = await author.GetHtmlAsync(url);
+        Assert.Contains($"<img src=\"/api/research/files/{fileId}\"", authorPage);
+        // A member may not add a trip (the form is not offered; a post gets the rule's message).
+        var trip = await author.PostAsync(url, Form(PageClient.Token(authorPage), "fieldwork", ("kind", "visit"), ("startsAt", "2030-01-01T09:00"), ("endsAt", "2030-01-01T12:00"), ("place", "某地")));
+        Assert.Contains("只有组织单位工作人员可以安排实地调研", await trip.HtmlAsync());
+
+        // The author saves the report and turns the research into a proposal draft of their own.
+        Assert.Equal(HttpStatusCode.Redirect, (await author.PostAsync(url, Form(PageClient.Token(authorPage), "report", ("title", "停车难调研报告"),
+            ("body", "<p>正文</p>"), ("findings", "泊位缺口大"), ("suggestions", "建设立体停车场")))).StatusCode);
+        var toProposal = await author.PostAsync(url, Form(PageClient.Token(authorPage), "output", ("kind", "proposal")));
+        Assert.Equal(HttpStatusCode.Redirect, toProposal.StatusCode);
+        Assert.StartsWith("/proposals/", toProposal.Target());
+        Assert.Contains("转为提案草稿", await author.GetHtmlAsync(url));
+
+        // Another district, a member not on the team and a handling unit are refused; their posts change nothing.
+        var count = await app.WithDbAsync(db => db.ResearchEvents.CountAsync(e => e.ResearchProjectId == id));
+        await TestAccounts.EnsureAsync(app, "unit.520200.research", Roles.HandlingUnit, "520200");
+        foreach (var who in new[] { "staff.520204", "member.520201", "unit.520200.research" })
+        {
+            var client = await app.SignedInPageClientAsync(who);
+            Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(url)).StatusCode);
+            var post = await client.PostAsync(url, Form(PageClient.Token(await client.GetHtmlAsync("/")), "report-act", ("action", "submit")));
+            Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
+        }
+        Assert.Equal(count, await app.WithDbAsync(db => db.ResearchEvents.CountAsync(e => e.ResearchProjectId == id)));
+        var unit = await app.SignedInPageClientAsync("unit.520200.research");
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync("/research")).StatusCode);
+    }
+}
+
+public sealed class ResearchPagesSqliteTests(SqliteAppFactory app) : ResearchPagesTests(app), IClassFixture<SqliteAppFactory>;
+public sealed class ResearchPagesPostgresTests(PostgresAppFactory app) : ResearchPagesTests(app), IClassFixture<PostgresAppFactory>;
