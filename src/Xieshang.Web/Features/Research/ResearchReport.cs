@@ -67,7 +67,8 @@ public static class ResearchReport
         return ms.ToArray();
     }
 
-    private static Paragraph Line(string text, string font, int halfPoints, bool bold, bool center)
+    /// <summary>One paragraph in the house style: East Asian font <paramref name="font"/>, size in half-points, centred or first-line indented by two characters, exact line spacing. Shared by the research reports (.docx).</summary>
+    public static Paragraph Line(string text, string font, int halfPoints, bool bold, bool center)
     {
         var props = new ParagraphProperties(new SpacingBetweenLines { Line = halfPoints > 32 ? "700" : "560", LineRule = LineSpacingRuleValues.Exact, After = "0" });
         props.Append(center ? new Justification { Val = JustificationValues.Center } : new Indentation { FirstLineChars = 200 });

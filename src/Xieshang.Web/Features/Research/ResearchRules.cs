@@ -429,7 +429,7 @@ public static partial class ResearchRules
     /// <c>speech</c> (大会发言) keeps its title and text on the <see cref="ResearchOutput"/> row. Each writes a
     /// <see cref="ResearchOutput"/> row and (but the speech) a <see cref="WorkLink"/> Research → item. Proposal and opinion:
     /// office or a team member; recommendation and speech: office (403 otherwise). The other slice's refusals come back
-    /// as they are. Returns the output and the new item's link (<c>/proposals/{id}</c>, <c>/opinions/{id}</c>, …).
+    /// as they are. Returns the output and the new item's link (<see cref="ResearchQueries.OutputLink"/>).
     /// </summary>
     public static async Task<(ResearchOutput? Output, string Link, ResearchError? Error, Dictionary<string, string[]> Errors)> AddOutputAsync(
         AppDbContext db, ResearchProject p, OutputInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
@@ -450,7 +450,6 @@ public static partial class ResearchRules
         var text = (input.Text ?? "").Trim();
         var projectId = p.Id;
         var output = new ResearchOutput { ResearchProjectId = p.Id, Kind = kind.Value, CreatedBy = Who(user), CreatedAt = now };
-        string link;
         WorkItemType toType;
         switch (kind.Value)
         {
@@ -466,7 +465,6 @@ public static partial class ResearchRules
                 if (ferr.Count > 0) return (null, "", null, ferr);
                 output.TargetId = proposal!.Id;
                 output.Title = Cut(proposal.Title, 200);
-                link = ProposalRules.Link(proposal);
                 toType = WorkItemType.Proposal;
                 break;
             }
@@ -480,7 +478,6 @@ public static partial class ResearchRules
                 if (ferr.Count > 0) return (null, "", null, ferr);
                 output.TargetId = item!.Id;
                 output.Title = Cut(item.Title, 200);
-                link = $"/opinions/{item.Id}";
                 toType = WorkItemType.OpinionItem;
                 break;
             }
@@ -503,7 +500,6 @@ public static partial class ResearchRules
                 await db.SaveChangesAsync(ct);
                 output.TargetId = outcome.Id;
                 output.Title = title;
-                link = $"/outcomes/{outcome.Id}";
                 toType = WorkItemType.Outcome;
                 break;
             }
@@ -518,7 +514,6 @@ public static partial class ResearchRules
                 output.Title = title;
                 output.Text = text;
                 output.MemberId = input.MemberId;
-                link = "";
                 toType = default;
                 break;
             }
@@ -532,8 +527,7 @@ public static partial class ResearchRules
             ByUserId = user.UserId, ByName = Who(user),
         });
         await db.SaveChangesAsync(ct);
-        if (link.Length == 0) link = $"/research/{projectId}#output-{output.Id}";
-        return (output, link, null, errors);
+        return (output, ResearchQueries.OutputLink(output), null, errors);
     }
 
     /// <summary>The findings and suggestions as paragraphs (the background when both are empty).</summary>
