@@ -10,6 +10,7 @@ using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Features.Inbox;
 using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure;
@@ -33,6 +34,7 @@ try
     builder.AddProposalDeadlines();
     builder.AddProposalSearch();
     builder.AddDeliberations();
+    builder.AddOutcomes();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
@@ -74,6 +76,7 @@ app.MapProposalStatsApi();
 app.MapDeliberations();
 app.MapConsultationsApi();
 app.MapResearchApi();
+app.MapOutcomesApi();
 Xieshang.Web.Features.Research.JointResearchApi.MapJointResearchApi(app);
 Xieshang.Web.Features.Research.TopicApi.MapTopicApi(app);
 

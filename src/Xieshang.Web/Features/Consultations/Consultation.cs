@@ -389,13 +389,14 @@ public sealed class ConsultationInviteLink
     }
 }
 
-/// <summary>A file of a consultation: a material (会议材料) or evidence of a recommendation's implementation (<see cref="RecommendationId"/>).</summary>
+/// <summary>
+/// A material (会议材料) of a consultation. Evidence of a recommendation's implementation is an <see cref="OutcomeFile"/> of
+/// the recommendation's <see cref="Outcome"/>.
+/// </summary>
 public sealed class ConsultationFile
 {
     public int Id { get; set; }
     public int ConsultationId { get; set; }
-    /// <summary>The recommendation whose implementation it evidences (null: a material of the consultation).</summary>
-    public int? RecommendationId { get; set; }
     public string FileName { get; set; } = "";
     public string ContentType { get; set; } = "application/octet-stream";
     public long Size { get; set; }
@@ -411,101 +412,7 @@ public sealed class ConsultationFile
             b.Property(x => x.ContentType).HasMaxLength(120);
             b.Property(x => x.UploadedBy).HasMaxLength(64);
             b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
-            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
             b.HasIndex(x => x.ConsultationId);
-        }
-    }
-}
-
-/// <summary>
-/// A recommendation (协商建议) of a consultation: an outcome (DOMAIN.md §4.8) with adoption status and adopting body,
-/// leader instructions, implementation progress (percent 0–100, milestones, evidence) until implemented, and feedback.
-/// <see cref="MemberIds"/> are the members who put it forward; leader instructions earn them duty records.
-/// </summary>
-public sealed class Recommendation
-{
-    public int Id { get; set; }
-    public int ConsultationId { get; set; }
-    public int SortOrder { get; set; }
-    public string Title { get; set; } = "";
-    /// <summary>Plain text, at most 4,000 characters.</summary>
-    public string Text { get; set; } = "";
-    public AdoptionStatus Adoption { get; set; }
-    /// <summary>The body that adopted it (采纳单位), e.g. 六盘水市人民政府.</summary>
-    public string AdoptingBody { get; set; } = "";
-    public DateOnly? AdoptedOn { get; set; }
-    public string AdoptionNote { get; set; } = "";
-    /// <summary>Implementation progress in percent (0–100).</summary>
-    public int Percent { get; set; }
-    /// <summary>Evidence of implementation (落实情况), plain text.</summary>
-    public string Evidence { get; set; } = "";
-    /// <summary>Day it was fully implemented (set when <see cref="Percent"/> reaches 100).</summary>
-    public DateOnly? ImplementedOn { get; set; }
-    public string Feedback { get; set; } = "";
-    public DateOnly? FeedbackOn { get; set; }
-    public List<int> MemberIds { get; set; } = [];
-    public DateTimeOffset UpdatedAt { get; set; }
-
-    internal sealed class Configuration : IEntityTypeConfiguration<Recommendation>
-    {
-        public void Configure(EntityTypeBuilder<Recommendation> b)
-        {
-            b.ToTable("ConsultationRecommendations");
-            b.Property(x => x.Title).HasMaxLength(200);
-            b.Property(x => x.Text).HasMaxLength(4000);
-            b.Property(x => x.AdoptingBody).HasMaxLength(100);
-            b.Property(x => x.AdoptionNote).HasMaxLength(1000);
-            b.Property(x => x.Evidence).HasMaxLength(4000);
-            b.Property(x => x.Feedback).HasMaxLength(2000);
-            b.PrimitiveCollection(x => x.MemberIds);
-            b.HasOne<Consultation>().WithMany().HasForeignKey(x => x.ConsultationId).OnDelete(DeleteBehavior.Cascade);
-            b.HasIndex(x => x.ConsultationId);
-        }
-    }
-}
-
-/// <summary>A leader's instruction (领导批示) on a recommendation.</summary>
-public sealed class RecommendationInstruction
-{
-    public int Id { get; set; }
-    public int RecommendationId { get; set; }
-    public string LeaderName { get; set; } = "";
-    public OpinionLevel Level { get; set; }
-    public string Text { get; set; } = "";
-    public DateOnly On { get; set; }
-    public string RecordedBy { get; set; } = "";
-
-    internal sealed class Configuration : IEntityTypeConfiguration<RecommendationInstruction>
-    {
-        public void Configure(EntityTypeBuilder<RecommendationInstruction> b)
-        {
-            b.Property(x => x.LeaderName).HasMaxLength(64);
-            b.Property(x => x.Text).HasMaxLength(2000);
-            b.Property(x => x.RecordedBy).HasMaxLength(64);
-            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
-            b.HasIndex(x => x.RecommendationId);
-        }
-    }
-}
-
-/// <summary>A milestone of a recommendation's implementation (落实节点): what, due when, done when.</summary>
-public sealed class RecommendationMilestone
-{
-    public int Id { get; set; }
-    public int RecommendationId { get; set; }
-    public string Title { get; set; } = "";
-    public DateOnly? DueOn { get; set; }
-    public DateOnly? DoneOn { get; set; }
-    public string Note { get; set; } = "";
-
-    internal sealed class Configuration : IEntityTypeConfiguration<RecommendationMilestone>
-    {
-        public void Configure(EntityTypeBuilder<RecommendationMilestone> b)
-        {
-            b.Property(x => x.Title).HasMaxLength(200);
-            b.Property(x => x.Note).HasMaxLength(1000);
-            b.HasOne<Recommendation>().WithMany().HasForeignKey(x => x.RecommendationId).OnDelete(DeleteBehavior.Cascade);
-            b.HasIndex(x => x.RecommendationId);
         }
     }
 }

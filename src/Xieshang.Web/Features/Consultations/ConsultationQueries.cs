@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
@@ -24,16 +25,10 @@ public sealed record ParticipantDto(int Id, string Name, string Organization, st
 /// <summary>An invitation link (office only): the path <c>/c/{token}</c>, registrations so far.</summary>
 public sealed record LinkDto(int Id, string Label, string Url, int MaxRegistrations, int Registered, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
-/// <summary>A file (material or evidence).</summary>
+/// <summary>A file: a material (<c>RecommendationId</c> null, at <c>/api/consultations/{id}/files/{fileId}</c>) or evidence of a recommendation (an outcome file at <c>/api/outcomes/{recommendationId}/files/{fileId}</c>).</summary>
 public sealed record FileDto(int Id, string FileName, long Size, int? RecommendationId);
 
-/// <summary>A leader instruction.</summary>
-public sealed record InstructionDto(int Id, string LeaderName, string Level, string LevelName, string Text, DateOnly On);
-
-/// <summary>A milestone; <c>overdue</c> when not done and past its due day.</summary>
-public sealed record MilestoneDto(int Id, string Title, DateOnly? DueOn, DateOnly? DoneOn, string Note, bool Overdue);
-
-/// <summary>A recommendation with its outcome.</summary>
+/// <summary>A recommendation: its <see cref="Outcome"/> (the id is the outcome's, also at <c>/api/outcomes/{id}</c>).</summary>
 public sealed record RecommendationDto(int Id, int SortOrder, string Title, string Text, string Adoption, string AdoptionName, string AdoptingBody, DateOnly? AdoptedOn,
     string AdoptionNote, int Percent, string Evidence, DateOnly? ImplementedOn, string Feedback, DateOnly? FeedbackOn, IReadOnlyList<int> MemberIds,
     IReadOnlyList<string> MemberNames, IReadOnlyList<InstructionDto> Instructions, IReadOnlyList<MilestoneDto> Milestones, IReadOnlyList<FileDto> Evidences);
@@ -139,7 +134,7 @@ public static class ConsultationQueries
             c.Id, c.Title, c.Type, c.Status, c.Committee!.Code, c.Committee.Name,
             MeetingAt = c.ActivityId != null ? (DateTimeOffset?)c.Activity!.StartsAt : c.MeetingAt,
             Place = c.ActivityId != null ? c.Activity!.Place : c.Place,
-            Recs = db.Recommendations.Count(r => r.ConsultationId == c.Id),
+            Recs = db.Outcomes.Count(r => r.SourceType == WorkItemType.Consultation && r.SourceId == c.Id && r.Kind == OutcomeKind.Recommendation),
         }).ToListAsync(ct);
         return rows.Select(r => new ConsultationListItem(r.Id, r.Title, ConsultationTypes.Code(r.Type), ConsultationTypes.Name(r.Type), IsGrassroots(r.Type),
             ConsultationWorkflow.StatusCode(r.Status), ConsultationWorkflow.StatusName(r.Status), r.Code, r.Name, r.MeetingAt, r.Place, r.Recs)).ToList();
@@ -179,34 +174,31 @@ public static class ConsultationQueries
                 .Select(x => new LinkDto(x.l.Id, x.l.Label, $"/c/{x.l.Token}", x.l.MaxRegistrations, x.n, x.l.CreatedAt, x.l.RevokedAt)).ToList()
             : [];
         var files = await db.ConsultationFiles.AsNoTracking().Where(f => f.ConsultationId == c.Id).OrderBy(f => f.Id)
-            .Select(f => new FileDto(f.Id, f.FileName, f.Size, f.RecommendationId)).ToListAsync(ct);
-        var recommendations = await RecommendationsAsync(db, c, files, clock, ct);
+            .Select(f => new FileDto(f.Id, f.FileName, f.Size, null)).ToListAsync(ct);
+        var recommendations = await RecommendationsAsync(db, c, clock, ct);
         var attendance = await AttendanceAsync(db, c, ct);
         var actions = ConsultationWorkflow.Graph.ActionsFor(c.Status, ConsultationAccess.Actors(user, c.CommitteePath));
         return new ConsultationDetail(c.Id, c.Title, ConsultationTypes.Code(c.Type), ConsultationTypes.Name(c.Type), IsGrassroots(c.Type),
             ConsultationWorkflow.StatusCode(c.Status), ConsultationWorkflow.StatusName(c.Status), committee.Code, committee.Name, c.Summary, c.PlanTopicId, topic,
             unit?.Code, unit?.Name, c.ActivityId, activityStatus?.ToString().ToLowerInvariant(), c.MeetingAt, c.MeetingEndsAt, c.Place,
             c.NoticeDays, c.MaterialsDays, c.MinutesDays, await DeadlinesAsync(db, c, clock, ct),
-            c.Minutes, c.Consensus, c.Divergences, c.Feedback, history, participants, links, files.Where(f => f.RecommendationId is null).ToList(), recommendations,
+            c.Minutes, c.Consensus, c.Divergences, c.Feedback, history, participants, links, files, recommendations,
             attendance, manage, actions);
     }
 
-    /// <summary>The recommendations of <paramref name="c"/> with instructions, milestones and evidence files.</summary>
-    public static async Task<List<RecommendationDto>> RecommendationsAsync(AppDbContext db, Consultation c, IReadOnlyList<FileDto> files, TimeProvider clock, CancellationToken ct)
+    /// <summary>The recommendations of consultation <paramref name="consultationId"/>: its outcomes of kind <see cref="OutcomeKind.Recommendation"/>.</summary>
+    public static IQueryable<Outcome> Recommendations(AppDbContext db, int consultationId) =>
+        db.Outcomes.Where(r => r.SourceType == WorkItemType.Consultation && r.SourceId == consultationId && r.Kind == OutcomeKind.Recommendation);
+
+    /// <summary>The recommendations of <paramref name="c"/> with instructions, milestones and evidence files (<see cref="OutcomeQueries.PartsAsync"/>).</summary>
+    public static async Task<List<RecommendationDto>> RecommendationsAsync(AppDbContext db, Consultation c, TimeProvider clock, CancellationToken ct)
     {
-        var recs = await db.Recommendations.AsNoTracking().Where(r => r.ConsultationId == c.Id).OrderBy(r => r.SortOrder).ThenBy(r => r.Id).ToListAsync(ct);
-        var ids = recs.Select(r => r.Id).ToList();
-        var instructions = await db.RecommendationInstructions.AsNoTracking().Where(i => ids.Contains(i.RecommendationId)).OrderBy(i => i.On).ThenBy(i => i.Id).ToListAsync(ct);
-        var milestones = await db.RecommendationMilestones.AsNoTracking().Where(m => ids.Contains(m.RecommendationId)).OrderBy(m => m.DueOn).ThenBy(m => m.Id).ToListAsync(ct);
-        var memberIds = recs.SelectMany(r => r.MemberIds).Distinct().ToList();
-        var names = await db.Members.Where(m => memberIds.Contains(m.Id)).Select(m => new { m.Id, m.Name }).ToDictionaryAsync(m => m.Id, m => m.Name, ct);
-        var today = ChinaTime.DayOf(clock.GetUtcNow());
-        return recs.Select(r => new RecommendationDto(r.Id, r.SortOrder, r.Title, r.Text, ConsultationWorkflow.AdoptionCode(r.Adoption), ConsultationWorkflow.AdoptionName(r.Adoption),
+        var recs = await Recommendations(db, c.Id).AsNoTracking().OrderBy(r => r.SortOrder).ThenBy(r => r.Id).ToListAsync(ct);
+        var parts = await OutcomeQueries.PartsAsync(db, recs, clock, ct);
+        return recs.Select(r => new RecommendationDto(r.Id, r.SortOrder, r.Title, r.Text, OutcomeCodes.AdoptionCode(r.Adoption), OutcomeCodes.AdoptionName(r.Adoption),
             r.AdoptingBody, r.AdoptedOn, r.AdoptionNote, r.Percent, r.Evidence, r.ImplementedOn, r.Feedback, r.FeedbackOn, r.MemberIds,
-            r.MemberIds.Select(m => names.GetValueOrDefault(m, "")).ToList(),
-            instructions.Where(i => i.RecommendationId == r.Id).Select(i => new InstructionDto(i.Id, i.LeaderName, OpinionWorkflow.LevelCode(i.Level), OpinionWorkflow.LevelName(i.Level), i.Text, i.On)).ToList(),
-            milestones.Where(m => m.RecommendationId == r.Id).Select(m => new MilestoneDto(m.Id, m.Title, m.DueOn, m.DoneOn, m.Note, m.DoneOn is null && m.DueOn < today)).ToList(),
-            files.Where(f => f.RecommendationId == r.Id).ToList())).ToList();
+            r.MemberIds.Select(m => parts.MemberNames.GetValueOrDefault(m, "")).ToList(), parts.Instructions[r.Id], parts.Milestones[r.Id],
+            parts.Files[r.Id].Select(f => new FileDto(f.Id, f.FileName, f.Size, r.Id)).ToList())).ToList();
     }
 
     /// <summary>Attendance counts: members from the meeting activity's confirmed attendance, non-members by category.</summary>

@@ -43,31 +43,19 @@ public sealed record TopicActionInput(string? Reason, int? Month, DateOnly? On, 
 /// <summary>Body of a recommendation: title, text, the members who put it forward.</summary>
 public sealed record RecommendationInput(string? Title, string? Text, int[]? MemberIds);
 
-/// <summary>Body of recording adoption: status code, adopting body, day, note.</summary>
-public sealed record AdoptionInput(string? Status, string? Body, DateOnly? On, string? Note);
-
-/// <summary>Body of a leader instruction: leader, level code (<c>county|city|province|national</c>), text, day.</summary>
-public sealed record RecInstructionInput(string? LeaderName, string? Level, string? Text, DateOnly? On);
-
-/// <summary>Body of a milestone: title, due day, done day, note.</summary>
-public sealed record MilestoneInput(string? Title, DateOnly? DueOn, DateOnly? DoneOn, string? Note);
-
-/// <summary>Body of progress: percent 0–100, evidence text.</summary>
-public sealed record ProgressInput(int? Percent, string? Evidence);
-
-/// <summary>Body of feedback on a recommendation.</summary>
-public sealed record FeedbackInput(string? Text, DateOnly? On);
-
 /// <summary>
 /// The rules of consultations (DOMAIN.md §4.5, §4.8) in one place: plans and topics, consultations and their steps,
 /// the meeting as an activity (through <see cref="ActivityRules"/>), non-member participants and invitation links,
-/// minutes, recommendations with adoption, instructions and implementation, and the duty records they earn
-/// (through <see cref="DutyLedger"/>). Endpoints and pages only translate the results. A refusal changes nothing.
+/// minutes, and recommendations: each is an <see cref="Outcome"/> (kind <see cref="OutcomeKind.Recommendation"/>, source
+/// the consultation) whose adoption, instructions (and duty records), milestones, progress and feedback follow
+/// <see cref="OutcomeRules"/>; this class adds only the consultation's own conditions (its step). The consensus becomes one
+/// outcome of kind <see cref="OutcomeKind.ConsultationResult"/> once the minutes step is reached. Endpoints and pages only
+/// translate the results. A refusal changes nothing.
 /// </summary>
 public static partial class ConsultationRules
 {
-    /// <summary>Duty-record source of consultations (leader instructions on recommendations).</summary>
-    public const string DutySource = "consultation";
+    /// <summary>Duty-record source of consultations (leader instructions on recommendations), see <see cref="OutcomeRules.WriteDutyAsync"/>.</summary>
+    public const string DutySource = OutcomeRules.ConsultationDutySource;
 
     // ───────────────────────── plans ─────────────────────────
 
@@ -293,7 +281,7 @@ public static partial class ConsultationRules
         if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
         var now = clock.GetUtcNow();
         await ConsultationQueries.UseActivityMeetingAsync(db, c, ct);
-        var recs = db.Recommendations.Where(r => r.ConsultationId == c.Id);
+        var recs = ConsultationQueries.Recommendations(db, c.Id);
         switch (action)
         {
             case "notify":
@@ -332,6 +320,9 @@ public static partial class ConsultationRules
         c.Status = edge!.To;
         c.UpdatedAt = now;
         db.ConsultationEvents.Add(Event(c, action, from, text, user, now));
+        if (action == "submit")
+            await recs.Where(r => r.SubmittedOn == null).ExecuteUpdateAsync(u => u.SetProperty(r => r.SubmittedOn, ChinaTime.DayOf(now)), ct);
+        await SyncResultAsync(db, c, clock, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return null;
@@ -342,7 +333,7 @@ public static partial class ConsultationRules
     {
         if (!ConsultationAccess.CanManage(user, c.CommitteePath)) return new(403, "您无权修改这次协商。");
         if (c.MaterialsSentAt is not null) return new(409, "会议材料已标记为送达。");
-        if (!await db.ConsultationFiles.AnyAsync(f => f.ConsultationId == c.Id && f.RecommendationId == null, ct)) return new(409, "请先上传会议材料。");
+        if (!await db.ConsultationFiles.AnyAsync(f => f.ConsultationId == c.Id, ct)) return new(409, "请先上传会议材料。");
         var now = clock.GetUtcNow();
         c.MaterialsSentAt = now;
         db.ConsultationEvents.Add(Event(c, "materials", c.Status, "", user, now));
@@ -369,6 +360,7 @@ public static partial class ConsultationRules
         c.MinutesAt ??= minutes.Length > 0 ? now : null;
         c.UpdatedAt = now;
         db.ConsultationEvents.Add(Event(c, "minutes-saved", c.Status, "", user, now));
+        await SyncResultAsync(db, c, clock, ct);
         await db.SaveChangesAsync(ct);
         return null;
     }
@@ -532,16 +524,15 @@ public static partial class ConsultationRules
 
     // ───────────────────────── files ─────────────────────────
 
-    /// <summary>Adds a material (or, with <paramref name="recommendationId"/>, evidence of implementation); validated like activity materials.</summary>
-    public static async Task<(ConsultationFile? File, ConsultationError? Error)> AddFileAsync(AppDbContext db, Consultation c, int? recommendationId, IFormFile? upload, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    /// <summary>Adds a material; validated like activity materials.</summary>
+    public static async Task<(ConsultationFile? File, ConsultationError? Error)> AddFileAsync(AppDbContext db, Consultation c, IFormFile? upload, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         if (!ConsultationAccess.CanManage(user, c.CommitteePath)) return (null, new(403, "您无权上传这次协商的文件。"));
-        if (recommendationId is { } rid && !await db.Recommendations.AnyAsync(r => r.Id == rid && r.ConsultationId == c.Id, ct)) return (null, new(404, "没有这条协商建议。"));
         var (material, error) = await ActivitiesApi.ReadMaterialAsync(0, upload, user, clock, ct);
         if (error is not null) return (null, new(400, error, "file"));
         var f = new ConsultationFile
         {
-            ConsultationId = c.Id, RecommendationId = recommendationId, FileName = material!.FileName, ContentType = material.ContentType,
+            ConsultationId = c.Id, FileName = material!.FileName, ContentType = material.ContentType,
             Size = material.Size, Content = material.Content, UploadedBy = user.UserName, UploadedAt = material.UploadedAt,
         };
         db.ConsultationFiles.Add(f);
@@ -549,10 +540,19 @@ public static partial class ConsultationRules
         return (f, null);
     }
 
+    /// <summary>Adds evidence of a recommendation's implementation: an <see cref="OutcomeFile"/> of its outcome (<see cref="OutcomeRules.AddFileAsync"/>).</summary>
+    public static async Task<(OutcomeFile? File, ConsultationError? Error)> AddEvidenceAsync(AppDbContext db, Consultation c, int recommendationId, IFormFile? upload, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
+        if (refused is not null) return (null, refused);
+        var (f, error) = await OutcomeRules.AddFileAsync(db, r!, upload, user, clock, ct);
+        return (f, From(error));
+    }
+
     // ───────────────────────── recommendations ─────────────────────────
 
     /// <summary>Adds (<paramref name="r"/> null) or edits a recommendation: from the meeting on, title and text required, members of the committee's subtree.</summary>
-    public static async Task<(Recommendation? Recommendation, ConsultationError? Error)> SaveRecommendationAsync(AppDbContext db, Consultation c, Recommendation? r, RecommendationInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    public static async Task<(Outcome? Recommendation, ConsultationError? Error)> SaveRecommendationAsync(AppDbContext db, Consultation c, Outcome? r, RecommendationInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         if (!ConsultationAccess.CanManage(user, c.CommitteePath)) return (null, new(403, "您无权修改这次协商的建议。"));
         if (c.Status < ConsultationStatus.Meeting) return (null, new(409, "会议召开后才能形成协商建议。"));
@@ -565,154 +565,107 @@ public static partial class ConsultationRules
         var ids = (input.MemberIds ?? []).Distinct().ToList();
         var found = await db.Members.Where(m => ids.Contains(m.Id) && m.CommitteePath.StartsWith(c.CommitteePath)).Select(m => m.Id).ToListAsync(ct);
         if (ids.FirstOrDefault(id => !found.Contains(id)) is var bad && bad != 0) return (null, new(400, $"委员 {bad} 不存在或不属于本级及下级政协。", "memberIds"));
+        var now = clock.GetUtcNow();
         if (r is null)
         {
-            r = new Recommendation { ConsultationId = c.Id, SortOrder = await db.Recommendations.CountAsync(x => x.ConsultationId == c.Id, ct) + 1 };
-            db.Recommendations.Add(r);
+            r = new Outcome
+            {
+                Kind = OutcomeKind.Recommendation, SourceType = WorkItemType.Consultation, SourceId = c.Id, CommitteeId = c.CommitteeId, CommitteePath = c.CommitteePath,
+                SortOrder = await ConsultationQueries.Recommendations(db, c.Id).CountAsync(ct) + 1, CreatedAt = now,
+                SubmittedOn = c.Status >= ConsultationStatus.Adoption ? ChinaTime.DayOf(now) : null,
+            };
+            db.Outcomes.Add(r);
         }
         r.Title = title;
         r.Text = text;
         r.MemberIds = ids;
-        r.UpdatedAt = clock.GetUtcNow();
+        r.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        await WriteDutyAsync(db, c, clock, ct);
+        await OutcomeRules.WriteDutyAsync(db, r, clock, ct);
         await db.SaveChangesAsync(ct);
         return (r, null);
     }
 
     /// <summary>Loads a recommendation of <paramref name="c"/> for a change by <paramref name="user"/>, or the refusal.</summary>
-    private static async Task<(Recommendation? R, ConsultationError? Error)> ForChangeAsync(AppDbContext db, Consultation c, int recommendationId, CurrentUser user, CancellationToken ct)
+    private static async Task<(Outcome? R, ConsultationError? Error)> ForChangeAsync(AppDbContext db, Consultation c, int recommendationId, CurrentUser user, CancellationToken ct)
     {
         if (!ConsultationAccess.CanManage(user, c.CommitteePath)) return (null, new(403, "您无权修改这次协商的建议。"));
-        var r = await db.Recommendations.FirstOrDefaultAsync(x => x.Id == recommendationId && x.ConsultationId == c.Id, ct);
+        var r = await ConsultationQueries.Recommendations(db, c.Id).FirstOrDefaultAsync(x => x.Id == recommendationId, ct);
         if (r is null) return (null, new(404, "没有这条协商建议。"));
         if (c.Status == ConsultationStatus.Closed) return (null, new(409, "协商已办结，不能修改。"));
         return (r, null);
     }
 
-    private static string? DayProblem(DateOnly? day, TimeProvider clock, string what) =>
-        day is null ? $"请填写{what}日期。" : day > ChinaTime.DayOf(clock.GetUtcNow()) ? $"{what}日期不能晚于今天。" : day.Value.Year < 2000 ? $"{what}日期无效。" : null;
+    private static ConsultationError? From(OutcomeError? e) => e is null ? null : new(e.Status, e.Message, e.Field);
 
-    /// <summary>Records the adoption (from the adoption step on): status, adopting body (required unless pending / not adopted), day.</summary>
-    public static async Task<ConsultationError?> SetAdoptionAsync(AppDbContext db, Consultation c, int recommendationId, AdoptionInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    /// <summary>Records the adoption (from the adoption step on) through <see cref="OutcomeRules.SetAdoptionAsync"/>.</summary>
+    public static async Task<ConsultationError?> SetAdoptionAsync(AppDbContext db, Consultation c, int recommendationId, OutcomeAdoptionInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
         if (refused is not null) return refused;
         if (c.Status < ConsultationStatus.Adoption) return new(409, "建议报送采纳后才能记录采纳情况。");
-        if (ConsultationWorkflow.ParseAdoption(input.Status) is not { } status) return new(400, "采纳情况应为 pending（待采纳）、adopted（已采纳）、partly（部分采纳）或 not-adopted（未采纳）。", "status");
-        var body = input.Body?.Trim() ?? "";
-        if (status is AdoptionStatus.Adopted or AdoptionStatus.PartlyAdopted && body.Length == 0) return new(400, "请填写采纳单位。", "body");
-        if (body.Length > 100) return new(400, "采纳单位不能超过 100 个字。", "body");
-        if (status != AdoptionStatus.Pending && DayProblem(input.On, clock, "采纳") is { } why) return new(400, why, "on");
-        var note = input.Note?.Trim() ?? "";
-        if (note.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
-        r!.Adoption = status;
-        r.AdoptingBody = body;
-        r.AdoptedOn = status == AdoptionStatus.Pending ? null : input.On;
-        r.AdoptionNote = note;
-        r.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return null;
+        return From(await OutcomeRules.SetAdoptionAsync(db, r!, input, user, clock, ct));
     }
 
-    /// <summary>Records a leader's instruction on a recommendation and rewrites the consultation's duty records.</summary>
-    public static async Task<ConsultationError?> AddInstructionAsync(AppDbContext db, Consultation c, int recommendationId, RecInstructionInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    /// <summary>Records a leader's instruction on a recommendation (<see cref="OutcomeRules.AddInstructionAsync"/>: the consultation's duty records are rewritten).</summary>
+    public static async Task<ConsultationError?> AddInstructionAsync(AppDbContext db, Consultation c, int recommendationId, OutcomeInstructionInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
+        return refused ?? From(await OutcomeRules.AddInstructionAsync(db, r!, input, user, clock, ct));
+    }
+
+    /// <summary>Adds a milestone, or (with <paramref name="milestoneId"/>) updates one, of an adopted recommendation (<see cref="OutcomeRules.SaveMilestoneAsync"/>).</summary>
+    public static async Task<ConsultationError?> SaveMilestoneAsync(AppDbContext db, Consultation c, int recommendationId, int? milestoneId, OutcomeMilestoneInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
+        return refused ?? From(await OutcomeRules.SaveMilestoneAsync(db, r!, milestoneId, input, user, clock, ct));
+    }
+
+    /// <summary>
+    /// Records implementation progress as a progress report (<see cref="OutcomeRules.ReportProgressAsync"/>): percent 0–100,
+    /// the evidence text (also the report's note when no note is given); 100 % marks it implemented, less clears that.
+    /// </summary>
+    public static async Task<ConsultationError?> SetProgressAsync(AppDbContext db, Consultation c, int recommendationId, OutcomeProgressInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
         if (refused is not null) return refused;
-        var leader = input.LeaderName?.Trim() ?? "";
-        if (leader.Length == 0) return new(400, "请填写批示领导。", "leaderName");
-        if (leader.Length > 64) return new(400, "批示领导不能超过 64 个字。", "leaderName");
-        if (OpinionWorkflow.ParseLevel(input.Level) is not { } level) return new(400, "领导级别应为 county（县级）、city（市级）、province（省级）或 national（全国）。", "level");
-        var text = input.Text?.Trim() ?? "";
-        if (text.Length == 0) return new(400, "请填写批示内容。", "text");
-        if (text.Length > 2000) return new(400, "批示内容不能超过 2000 个字。", "text");
-        if (DayProblem(input.On, clock, "批示") is { } why) return new(400, why, "on");
-        db.RecommendationInstructions.Add(new RecommendationInstruction { RecommendationId = r!.Id, LeaderName = leader, Level = level, Text = text, On = input.On!.Value, RecordedBy = user.UserName });
-        await db.SaveChangesAsync(ct);
-        await WriteDutyAsync(db, c, clock, ct);
-        await db.SaveChangesAsync(ct);
-        return null;
+        var (_, error) = await OutcomeRules.ReportProgressAsync(db, r!, input with { Note = input.Note ?? input.Evidence }, [], user, clock, ct);
+        return From(error);
     }
 
-    /// <summary>Adds a milestone, or (with <paramref name="milestoneId"/>) updates one, of an adopted recommendation.</summary>
-    public static async Task<ConsultationError?> SaveMilestoneAsync(AppDbContext db, Consultation c, int recommendationId, int? milestoneId, MilestoneInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
-    {
-        var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
-        if (refused is not null) return refused;
-        if (r!.Adoption is not (AdoptionStatus.Adopted or AdoptionStatus.PartlyAdopted)) return new(409, "建议被采纳后才能安排落实节点。");
-        var title = input.Title?.Trim() ?? "";
-        if (title.Length == 0) return new(400, "请填写节点内容。", "title");
-        if (title.Length > 200) return new(400, "节点内容不能超过 200 个字。", "title");
-        if (input.DoneOn is not null && DayProblem(input.DoneOn, clock, "完成") is { } why) return new(400, why, "doneOn");
-        var note = input.Note?.Trim() ?? "";
-        if (note.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
-        var m = milestoneId is { } mid ? await db.RecommendationMilestones.FirstOrDefaultAsync(x => x.Id == mid && x.RecommendationId == r.Id, ct) : new RecommendationMilestone { RecommendationId = r.Id };
-        if (m is null) return new(404, "没有这个落实节点。");
-        if (m.Id == 0) db.RecommendationMilestones.Add(m);
-        m.Title = title;
-        m.DueOn = input.DueOn;
-        m.DoneOn = input.DoneOn;
-        m.Note = note;
-        r.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return null;
-    }
-
-    /// <summary>Records implementation progress (0–100 %, evidence); 100 % marks it implemented today, less clears that.</summary>
-    public static async Task<ConsultationError?> SetProgressAsync(AppDbContext db, Consultation c, int recommendationId, ProgressInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
-    {
-        var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
-        if (refused is not null) return refused;
-        if (r!.Adoption is not (AdoptionStatus.Adopted or AdoptionStatus.PartlyAdopted)) return new(409, "建议被采纳后才能记录落实进度。");
-        if (input.Percent is not (>= 0 and <= 100)) return new(400, "落实进度应为 0 到 100 之间的整数。", "percent");
-        var evidence = input.Evidence?.Trim() ?? r.Evidence;
-        if (evidence.Length > 4000) return new(400, "落实情况不能超过 4000 个字。", "evidence");
-        r.Percent = input.Percent.Value;
-        r.Evidence = evidence;
-        r.ImplementedOn = r.Percent == 100 ? r.ImplementedOn ?? ChinaTime.DayOf(clock.GetUtcNow()) : null;
-        r.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return null;
-    }
-
-    /// <summary>Records feedback on a recommendation (what was done, told back to the participants).</summary>
-    public static async Task<ConsultationError?> SetRecommendationFeedbackAsync(AppDbContext db, Consultation c, int recommendationId, FeedbackInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    /// <summary>Records feedback on a recommendation (from the adoption step on) through <see cref="OutcomeRules.SetFeedbackAsync"/>.</summary>
+    public static async Task<ConsultationError?> SetRecommendationFeedbackAsync(AppDbContext db, Consultation c, int recommendationId, OutcomeFeedbackInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var (r, refused) = await ForChangeAsync(db, c, recommendationId, user, ct);
         if (refused is not null) return refused;
         if (c.Status < ConsultationStatus.Adoption) return new(409, "建议报送采纳后才能填写反馈。");
-        var text = input.Text?.Trim() ?? "";
-        if (text.Length == 0) return new(400, "请填写反馈内容。", "text");
-        if (text.Length > 2000) return new(400, "反馈不能超过 2000 个字。", "text");
-        if (DayProblem(input.On, clock, "反馈") is { } why) return new(400, why, "on");
-        r!.Feedback = text;
-        r.FeedbackOn = input.On;
-        r.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
-        return null;
+        return From(await OutcomeRules.SetFeedbackAsync(db, r!, input, user, clock, ct));
     }
 
     /// <summary>
-    /// Rewrites the duty records of a consultation (source <see cref="DutySource"/>): each leader instruction on a recommendation
-    /// earns its members <c>instruction</c> (county or city leader) or <c>instruction.upper</c> (province level or above), as for
-    /// public-opinion items (DOMAIN.md §4.2). Attendance at the meeting is recorded by the meeting's activity. The caller saves.
+    /// The consultation's overall result (协商成果) as one outcome of kind <see cref="OutcomeKind.ConsultationResult"/>: created
+    /// once the consultation reaches the minutes step with consensus text, its text kept equal to the consensus afterwards
+    /// (an emptied consensus leaves the outcome as it was). Submitted (报送) with the recommendations. The caller saves.
     /// </summary>
-    public static async Task WriteDutyAsync(AppDbContext db, Consultation c, TimeProvider clock, CancellationToken ct)
+    public static async Task SyncResultAsync(AppDbContext db, Consultation c, TimeProvider clock, CancellationToken ct)
     {
-        var recs = await db.Recommendations.AsNoTracking().Where(r => r.ConsultationId == c.Id).ToListAsync(ct);
-        var recIds = recs.Select(r => r.Id).ToList();
-        var instructions = await db.RecommendationInstructions.AsNoTracking().Where(i => recIds.Contains(i.RecommendationId)).ToListAsync(ct);
-        var events = instructions
-            .SelectMany(i => recs.First(r => r.Id == i.RecommendationId).MemberIds.Select(m => (Member: m, Code: i.Level is OpinionLevel.Province or OpinionLevel.National ? "instruction.upper" : "instruction", i)))
-            .GroupBy(x => (x.Member, x.Code))
-            .Select(g =>
+        if (c.Status < ConsultationStatus.Minutes || c.Consensus.Trim().Length == 0) return;
+        var now = clock.GetUtcNow();
+        var o = await db.Outcomes.FirstOrDefaultAsync(x => x.SourceType == WorkItemType.Consultation && x.SourceId == c.Id && x.Kind == OutcomeKind.ConsultationResult, ct);
+        if (o is null)
+        {
+            o = new Outcome
             {
-                var first = g.OrderBy(x => x.i.On).First().i;
-                return new DutyEvent(g.Key.Member, g.Key.Code, DutySource, c.Id, $"协商建议获{OpinionWorkflow.LevelName(first.Level)}领导批示：{c.Title}",
-                    $"/consultations/{c.Id}", ChinaTime.StartOf(first.On), g.Count());
-            }).ToList();
-        await DutyLedger.ReplaceAsync(db, DutySource, c.Id, events, clock, ct);
+                Kind = OutcomeKind.ConsultationResult, SourceType = WorkItemType.Consultation, SourceId = c.Id, CommitteeId = c.CommitteeId,
+                CommitteePath = c.CommitteePath, SortOrder = 0, CreatedAt = now,
+            };
+            db.Outcomes.Add(o);
+        }
+        var title = c.Title + "（协商成果）";
+        o.Title = title.Length > 200 ? title[..200] : title;
+        o.Text = c.Consensus.Length > 4000 ? c.Consensus[..4000] : c.Consensus;
+        if (c.Status >= ConsultationStatus.Adoption) o.SubmittedOn ??= ChinaTime.DayOf(now);
+        o.UpdatedAt = now;
     }
 
     private static ConsultationEvent Event(Consultation c, string action, ConsultationStatus from, string note, CurrentUser user, DateTimeOffset at) =>

@@ -151,22 +151,4 @@ public static class ConsultationWorkflow
 
     /// <summary>Chinese name of a participant category.</summary>
     public static string CategoryName(ParticipantCategory c) => ParticipantCategories.First(x => x.Category == c).Name;
-
-    /// <summary>Adoption states with API code and Chinese name.</summary>
-    public static readonly IReadOnlyList<(AdoptionStatus Status, string Code, string Name)> Adoptions =
-    [
-        (AdoptionStatus.Pending, "pending", "待采纳"),
-        (AdoptionStatus.Adopted, "adopted", "已采纳"),
-        (AdoptionStatus.PartlyAdopted, "partly", "部分采纳"),
-        (AdoptionStatus.NotAdopted, "not-adopted", "未采纳"),
-    ];
-
-    /// <summary>Parses an adoption code.</summary>
-    public static AdoptionStatus? ParseAdoption(string? code) => Adoptions.FirstOrDefault(x => x.Code == code?.Trim().ToLowerInvariant()) is { Code: not null } hit ? hit.Status : null;
-
-    /// <summary>API code of an adoption state.</summary>
-    public static string AdoptionCode(AdoptionStatus s) => Adoptions.First(x => x.Status == s).Code;
-
-    /// <summary>Chinese name of an adoption state.</summary>
-    public static string AdoptionName(AdoptionStatus s) => Adoptions.First(x => x.Status == s).Name;
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Committees;
+using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
@@ -174,7 +175,7 @@ public static class ConsultationsApi
         api.MapPut("/{id:int}/minutes", (int id, MinutesInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SaveMinutesAsync(db, c, input, user, clock, ct)));
 
-        api.MapPut("/{id:int}/feedback", (int id, FeedbackInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPut("/{id:int}/feedback", (int id, OutcomeFeedbackInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SaveFeedbackAsync(db, c, input.Text, user, clock, ct)));
 
         // ── participants and links ──
@@ -206,13 +207,21 @@ public static class ConsultationsApi
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.RevokeLinkAsync(db, c, linkId, user, clock, ct)));
 
         // ── files ──
+        // A material; with ?recommendationId= evidence of that recommendation's implementation (an outcome file, downloaded at
+        // /api/outcomes/{recommendationId}/files/{fileId}).
         api.MapPost("/{id:int}/files", async Task<Results<Created<FileDto>, ProblemHttpResult>> (int id, int? recommendationId, IFormFile? file, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
             var (c, refused) = await FindAsync(db, id, user, ct);
             if (refused is not null) return Problem(refused);
-            var (f, error) = await ConsultationRules.AddFileAsync(db, c!, recommendationId, file, user, clock, ct);
+            if (recommendationId is { } rid)
+            {
+                var (e, evidenceError) = await ConsultationRules.AddEvidenceAsync(db, c!, rid, file, user, clock, ct);
+                if (evidenceError is not null) return Problem(evidenceError);
+                return TypedResults.Created($"/api/outcomes/{rid}/files/{e!.Id}", new FileDto(e.Id, e.FileName, e.Size, rid));
+            }
+            var (f, error) = await ConsultationRules.AddFileAsync(db, c!, file, user, clock, ct);
             if (error is not null) return Problem(error);
-            return TypedResults.Created($"/api/consultations/{id}/files/{f!.Id}", new FileDto(f.Id, f.FileName, f.Size, f.RecommendationId));
+            return TypedResults.Created($"/api/consultations/{id}/files/{f!.Id}", new FileDto(f.Id, f.FileName, f.Size, null));
         }).DisableAntiforgery();
 
         api.MapGet("/{id:int}/files/{fileId:int}", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (int id, int fileId, AppDbContext db, CurrentUser user, CancellationToken ct) =>
@@ -238,34 +247,34 @@ public static class ConsultationsApi
             if (refused is not null) return Problem(refused);
             var (r, error) = await ConsultationRules.SaveRecommendationAsync(db, c!, null, input, user, clock, ct);
             if (error is not null) return Problem(error);
-            var dto = (await ConsultationQueries.RecommendationsAsync(db, c!, [], clock, ct)).First(x => x.Id == r!.Id);
+            var dto = (await ConsultationQueries.RecommendationsAsync(db, c!, clock, ct)).First(x => x.Id == r!.Id);
             return TypedResults.Created($"/api/consultations/{id}", dto);
         });
 
         api.MapPut("/{id:int}/recommendations/{rid:int}", (int id, int rid, RecommendationInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, async c =>
             {
-                var r = await db.Recommendations.FirstOrDefaultAsync(x => x.Id == rid && x.ConsultationId == id, ct);
+                var r = await ConsultationQueries.Recommendations(db, id).FirstOrDefaultAsync(x => x.Id == rid, ct);
                 if (r is null) return ConsultationAccess.CanManage(user, c.CommitteePath) ? new ConsultationError(404, "没有这条协商建议。") : new ConsultationError(403, "您无权修改这次协商的建议。");
                 return (await ConsultationRules.SaveRecommendationAsync(db, c, r, input, user, clock, ct)).Error;
             }));
 
-        api.MapPost("/{id:int}/recommendations/{rid:int}/adoption", (int id, int rid, AdoptionInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/{id:int}/recommendations/{rid:int}/adoption", (int id, int rid, OutcomeAdoptionInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SetAdoptionAsync(db, c, rid, input, user, clock, ct)));
 
-        api.MapPost("/{id:int}/recommendations/{rid:int}/instructions", (int id, int rid, RecInstructionInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/{id:int}/recommendations/{rid:int}/instructions", (int id, int rid, OutcomeInstructionInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.AddInstructionAsync(db, c, rid, input, user, clock, ct)));
 
-        api.MapPost("/{id:int}/recommendations/{rid:int}/milestones", (int id, int rid, MilestoneInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/{id:int}/recommendations/{rid:int}/milestones", (int id, int rid, OutcomeMilestoneInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SaveMilestoneAsync(db, c, rid, null, input, user, clock, ct)));
 
-        api.MapPut("/{id:int}/recommendations/{rid:int}/milestones/{mid:int}", (int id, int rid, int mid, MilestoneInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPut("/{id:int}/recommendations/{rid:int}/milestones/{mid:int}", (int id, int rid, int mid, OutcomeMilestoneInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SaveMilestoneAsync(db, c, rid, mid, input, user, clock, ct)));
 
-        api.MapPost("/{id:int}/recommendations/{rid:int}/progress", (int id, int rid, ProgressInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/{id:int}/recommendations/{rid:int}/progress", (int id, int rid, OutcomeProgressInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SetProgressAsync(db, c, rid, input, user, clock, ct)));
 
-        api.MapPost("/{id:int}/recommendations/{rid:int}/feedback", (int id, int rid, FeedbackInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        api.MapPost("/{id:int}/recommendations/{rid:int}/feedback", (int id, int rid, OutcomeFeedbackInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, clock, c => ConsultationRules.SetRecommendationFeedbackAsync(db, c, rid, input, user, clock, ct)));
 
         // ── report ──

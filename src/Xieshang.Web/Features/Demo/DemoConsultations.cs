@@ -139,42 +139,42 @@ public static class DemoConsultations
             Step(thematic, "submit", ConsultationStatus.Minutes, ConsultationStatus.Adoption, thematicAt.AddDays(7), "报送市人民政府。"),
             Step(thematic, "implement", ConsultationStatus.Adoption, ConsultationStatus.Implementation, thematicAt.AddDays(20)));
         var adoptedOn = ChinaTime.DayOf(thematicAt.AddDays(18));
+        var submittedOn = ChinaTime.DayOf(thematicAt.AddDays(7));
+        Outcome Rec(int order, string title, string text, List<int> memberIds) => new()
+        {
+            Kind = OutcomeKind.Recommendation, SourceType = WorkItemType.Consultation, SourceId = thematic.Id, CommitteeId = thematic.CommitteeId,
+            CommitteePath = thematic.CommitteePath, SortOrder = order, Title = title, Text = text, MemberIds = memberIds, SubmittedOn = submittedOn,
+            CreatedAt = thematicAt.AddDays(5), UpdatedAt = now,
+        };
         var recs = new[]
         {
-            new Recommendation
-            {
-                ConsultationId = thematic.Id, SortOrder = 1, Title = "建立康养项目用地保障机制",
-                Text = "在国土空间规划中单列康养用地指标，盘活闲置厂房、学校用于康养服务，对重点项目实行“一事一议”。",
-                Adoption = AdoptionStatus.Adopted, AdoptingBody = "六盘水市人民政府", AdoptedOn = adoptedOn, AdoptionNote = "纳入市政府年度重点工作。",
-                Percent = 60, Evidence = "已盘活闲置校舍 3 处，康养用地指标已列入国土空间规划修编。", MemberIds = [members[0].Id, members[1].Id],
-            },
-            new Recommendation
-            {
-                ConsultationId = thematic.Id, SortOrder = 2, Title = "加强医养结合专业人才培养",
-                Text = "依托六盘水职业技术学院开设康养护理专业，对在康养机构从业满三年的护理人员给予补贴。",
-                Adoption = AdoptionStatus.PartlyAdopted, AdoptingBody = "六盘水市卫生健康局", AdoptedOn = adoptedOn, AdoptionNote = "开设专业已采纳；从业补贴待财政评估。",
-                Percent = 20, MemberIds = [members[2].Id],
-            },
-            new Recommendation
-            {
-                ConsultationId = thematic.Id, SortOrder = 3, Title = "打造“凉都康养”区域公共品牌",
-                Text = "统一品牌标识和服务标准，在成渝、粤港澳大湾区开展避暑康养专题推介。", MemberIds = [members[3].Id, members[4].Id],
-            },
+            Rec(1, "建立康养项目用地保障机制", "在国土空间规划中单列康养用地指标，盘活闲置厂房、学校用于康养服务，对重点项目实行“一事一议”。", [members[0].Id, members[1].Id]),
+            Rec(2, "加强医养结合专业人才培养", "依托六盘水职业技术学院开设康养护理专业，对在康养机构从业满三年的护理人员给予补贴。", [members[2].Id]),
+            Rec(3, "打造“凉都康养”区域公共品牌", "统一品牌标识和服务标准，在成渝、粤港澳大湾区开展避暑康养专题推介。", [members[3].Id, members[4].Id]),
         };
-        foreach (var r in recs) r.UpdatedAt = now;
-        db.Recommendations.AddRange(recs);
+        (recs[0].Adoption, recs[0].AdoptingBody, recs[0].AdoptedOn, recs[0].AdoptionNote) = (AdoptionStatus.Adopted, "六盘水市人民政府", adoptedOn, "纳入市政府年度重点工作。");
+        (recs[0].Percent, recs[0].Evidence, recs[0].LastProgressAt) = (60, "已盘活闲置校舍 3 处，康养用地指标已列入国土空间规划修编。", now.AddDays(-12));
+        (recs[1].Adoption, recs[1].AdoptingBody, recs[1].AdoptedOn, recs[1].AdoptionNote) = (AdoptionStatus.PartlyAdopted, "六盘水市卫生健康局", adoptedOn, "开设专业已采纳；从业补贴待财政评估。");
+        (recs[1].Percent, recs[1].LastProgressAt) = (20, ChinaTime.StartOf(adoptedOn));
+        db.Outcomes.AddRange(recs);
         await db.SaveChangesAsync(ct);
-        db.RecommendationInstructions.Add(new RecommendationInstruction
+        db.OutcomeProgress.Add(new OutcomeProgress
         {
-            RecommendationId = recs[0].Id, LeaderName = "市长", Level = OpinionLevel.City, On = adoptedOn.AddDays(-3), RecordedBy = staff.UserName,
+            OutcomeId = recs[0].Id, Percent = 60, On = ChinaTime.DayOf(now.AddDays(-12)), At = now.AddDays(-12), ByUserId = staffId, ByName = "市政协办公室",
+            Note = "已盘活闲置校舍 3 处，康养用地指标已列入国土空间规划修编。",
+        });
+        db.OutcomeInstructions.Add(new OutcomeInstruction
+        {
+            OutcomeId = recs[0].Id, LeaderName = "市长", Level = OpinionLevel.City, On = adoptedOn.AddDays(-3), RecordedBy = staff.UserName,
             Text = "建议很有针对性，请市自然资源局牵头、市卫生健康局配合，抓紧研究落实用地保障措施。",
         });
-        db.RecommendationMilestones.AddRange(
-            new RecommendationMilestone { RecommendationId = recs[0].Id, Title = "摸清全市闲置厂房、校舍底数", DueOn = adoptedOn.AddDays(10), DoneOn = adoptedOn.AddDays(9) },
-            new RecommendationMilestone { RecommendationId = recs[0].Id, Title = "康养用地指标列入国土空间规划修编", DueOn = adoptedOn.AddDays(20), DoneOn = adoptedOn.AddDays(19) },
-            new RecommendationMilestone { RecommendationId = recs[0].Id, Title = "出台康养项目“一事一议”办法", DueOn = today.AddDays(45), Note = "市自然资源局起草中。" });
+        db.OutcomeMilestones.AddRange(
+            new OutcomeMilestone { OutcomeId = recs[0].Id, Title = "摸清全市闲置厂房、校舍底数", DueOn = adoptedOn.AddDays(10), DoneOn = adoptedOn.AddDays(9) },
+            new OutcomeMilestone { OutcomeId = recs[0].Id, Title = "康养用地指标列入国土空间规划修编", DueOn = adoptedOn.AddDays(20), DoneOn = adoptedOn.AddDays(19) },
+            new OutcomeMilestone { OutcomeId = recs[0].Id, Title = "出台康养项目“一事一议”办法", DueOn = today.AddDays(45), Note = "市自然资源局起草中。" });
+        await ConsultationRules.SyncResultAsync(db, thematic, clock, ct);
         await db.SaveChangesAsync(ct);
-        await ConsultationRules.WriteDutyAsync(db, thematic, clock, ct);
+        await OutcomeRules.WriteDutyAsync(db, recs[0], clock, ct);
         await db.SaveChangesAsync(ct);
 
         // ── 2. 院坝协商 in nine days: notice out, four non-members, an open invitation link ──

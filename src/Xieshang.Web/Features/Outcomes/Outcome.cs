@@ -212,7 +212,9 @@ public sealed class OutcomeFile
 {
     public int Id { get; set; }
     public int OutcomeId { get; set; }
+    /// <summary>The progress report it came with (null: added on its own).</summary>
     public int? ProgressId { get; set; }
+    public OutcomeProgress? Progress { get; set; }
     public string FileName { get; set; } = "";
     public string ContentType { get; set; } = "";
     public byte[] Content { get; set; } = [];
@@ -228,7 +230,7 @@ public sealed class OutcomeFile
             b.Property(x => x.ContentType).HasMaxLength(120);
             b.Property(x => x.UploadedBy).HasMaxLength(64);
             b.HasOne<Outcome>().WithMany().HasForeignKey(x => x.OutcomeId).OnDelete(DeleteBehavior.Cascade);
-            b.HasOne<OutcomeProgress>().WithMany().HasForeignKey(x => x.ProgressId).OnDelete(DeleteBehavior.SetNull);
+            b.HasOne(x => x.Progress).WithMany().HasForeignKey(x => x.ProgressId).OnDelete(DeleteBehavior.SetNull);
             b.HasIndex(x => x.OutcomeId);
         }
     }

@@ -81,9 +81,6 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ConsultationParticipant> ConsultationParticipants => Set<ConsultationParticipant>();
     public DbSet<ConsultationInviteLink> ConsultationInviteLinks => Set<ConsultationInviteLink>();
     public DbSet<ConsultationFile> ConsultationFiles => Set<ConsultationFile>();
-    public DbSet<Recommendation> Recommendations => Set<Recommendation>();
-    public DbSet<RecommendationInstruction> RecommendationInstructions => Set<RecommendationInstruction>();
-    public DbSet<RecommendationMilestone> RecommendationMilestones => Set<RecommendationMilestone>();
     public DbSet<Outcome> Outcomes => Set<Outcome>();
     public DbSet<OutcomeInstruction> OutcomeInstructions => Set<OutcomeInstruction>();
     public DbSet<OutcomeMilestone> OutcomeMilestones => Set<OutcomeMilestone>();

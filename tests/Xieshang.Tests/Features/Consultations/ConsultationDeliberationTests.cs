@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Tests.Features.Deliberations;
@@ -36,7 +37,7 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
 
         var res = await staff.PostAsync(url, Form(PageClient.Token(page), ("statement", shared.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
-        var rec = await app.WithDbAsync(db => db.Recommendations.SingleAsync(r => r.ConsultationId == consultation));
+        var rec = await app.WithDbAsync(db => ConsultationQueries.Recommendations(db, consultation).SingleAsync());
         Assert.Equal("应建立全市统一的养老服务信息平台", rec.Title);
         Assert.Contains("网络议政", rec.Text);
 
@@ -44,7 +45,7 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
         var again = await staff.PostAsync(url, Form(PageClient.Token(await staff.GetHtmlAsync(url)), ("statement", shared.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var againHtml = await again.HtmlAsync();
         Assert.True(againHtml.Contains("这条观点已转为协商建议"), $"second post: {(int)again.StatusCode} {again.Headers.Location} {againHtml[..Math.Min(300, againHtml.Length)]}");
-        Assert.Equal(1, await app.WithDbAsync(db => db.Recommendations.CountAsync(r => r.ConsultationId == consultation)));
+        Assert.Equal(1, await app.WithDbAsync(db => ConsultationQueries.Recommendations(db, consultation).CountAsync()));
 
         // Offered once: the page now marks it, and the report lists the shared statements.
         var after = await staff.GetHtmlAsync(url);
@@ -70,7 +71,7 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
         else Assert.Equal(HttpStatusCode.Forbidden, memberPage.StatusCode);
         var other = await app.SignedInPageClientAsync("staff.520204");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(url)).StatusCode);
-        Assert.Equal(1, await app.WithDbAsync(db => db.Recommendations.CountAsync(r => r.ConsultationId == consultation)));
+        Assert.Equal(1, await app.WithDbAsync(db => ConsultationQueries.Recommendations(db, consultation).CountAsync()));
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public abstract class ConsultationDeliberationTests(AppFactory app)
         var res = await staff.PostAsync(url, Form(PageClient.Token(page), ("statement", statements[0].ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
         Assert.Contains("没有这条网络议政观点", await res.HtmlAsync());
-        Assert.Equal(0, await app.WithDbAsync(db => db.Recommendations.CountAsync(r => r.ConsultationId == consultation)));
+        Assert.Equal(0, await app.WithDbAsync(db => ConsultationQueries.Recommendations(db, consultation).CountAsync()));
     }
 }
 

@@ -24,8 +24,8 @@ public abstract class ConsultationRecommendationFormsTests(AppFactory app)
         var (id, rid, milestone) = await app.WithDbAsync(async db =>
         {
             var c = await db.Consultations.FirstAsync(x => x.Type == ConsultationType.Thematic);
-            var r = await db.Recommendations.FirstAsync(x => x.ConsultationId == c.Id && x.Adoption == AdoptionStatus.PartlyAdopted);
-            var m = await db.RecommendationMilestones.Where(x => x.DoneOn == null).Select(x => new { x.Id, x.RecommendationId }).FirstAsync();
+            var r = await ConsultationQueries.Recommendations(db, c.Id).FirstAsync(x => x.Adoption == AdoptionStatus.PartlyAdopted);
+            var m = await db.OutcomeMilestones.Where(x => x.DoneOn == null).Select(x => new { x.Id, RecommendationId = x.OutcomeId }).FirstAsync();
             return (c.Id, r.Id, m);
         });
         var url = $"/consultations/{id}";
@@ -37,25 +37,25 @@ public abstract class ConsultationRecommendationFormsTests(AppFactory app)
 
         var bad = await staff.PostAsync(url, Form(token, $"instruction-{rid}", ("leader", "副市长"), ("level", "city"), ("text", ""), ("on", "2026-01-05")));
         Assert.Contains("请填写批示内容", await bad.HtmlAsync());
-        Assert.Equal(0, await app.WithDbAsync(db => db.RecommendationInstructions.CountAsync(i => i.RecommendationId == rid)));
+        Assert.Equal(0, await app.WithDbAsync(db => db.OutcomeInstructions.CountAsync(i => i.OutcomeId == rid)));
 
         var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.AddHours(8).UtcDateTime);
         var ok = await staff.PostAsync(url, Form(token, $"instruction-{rid}", ("leader", "副市长"), ("level", "city"),
             ("text", "请市卫生健康局会同市财政局评估从业补贴。"), ("on", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         Assert.Contains("请市卫生健康局会同市财政局评估从业补贴。", await staff.GetHtmlAsync(ok.Target()));
-        var instruction = await app.WithDbAsync(db => db.RecommendationInstructions.SingleAsync(i => i.RecommendationId == rid));
+        var instruction = await app.WithDbAsync(db => db.OutcomeInstructions.SingleAsync(i => i.OutcomeId == rid));
         Assert.Equal(("副市长", Web.Features.Opinions.OpinionLevel.City), (instruction.LeaderName, instruction.Level));
         // The instruction earns the recommendation's members a duty record.
-        var proposer = await app.WithDbAsync(async db => (await db.Recommendations.SingleAsync(r => r.Id == rid)).MemberIds[0]);
+        var proposer = await app.WithDbAsync(async db => (await db.Outcomes.SingleAsync(r => r.Id == rid)).MemberIds[0]);
         Assert.True(await app.WithDbAsync(db => db.DutyRecords.AnyAsync(d => d.Source == ConsultationRules.DutySource && d.SourceId == id && d.RuleCode == "instruction" && d.MemberId == proposer)));
 
         var done = await staff.PostAsync(url, Form(token, $"milestone-{milestone.RecommendationId}", ("milestone", milestone.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("title", ""), ("due", "")));
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
-        Assert.Equal(today, await app.WithDbAsync(db => db.RecommendationMilestones.Where(m => m.Id == milestone.Id).Select(m => m.DoneOn).SingleAsync()));
+        Assert.Equal(today, await app.WithDbAsync(db => db.OutcomeMilestones.Where(m => m.Id == milestone.Id).Select(m => m.DoneOn).SingleAsync()));
         var added = await staff.PostAsync(url, Form(token, $"milestone-{rid}", ("title", "完成从业补贴财政评估"), ("due", today.AddDays(30).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))));
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
-        Assert.Equal(today.AddDays(30), await app.WithDbAsync(db => db.RecommendationMilestones.Where(m => m.RecommendationId == rid && m.Title == "完成从业补贴财政评估").Select(m => m.DueOn).SingleAsync()));
+        Assert.Equal(today.AddDays(30), await app.WithDbAsync(db => db.OutcomeMilestones.Where(m => m.OutcomeId == rid && m.Title == "完成从业补贴财政评估").Select(m => m.DueOn).SingleAsync()));
 
         var member = await app.SignedInPageClientAsync("member.520200");
         var seen = await member.GetAsync(url);
@@ -70,7 +70,7 @@ public abstract class ConsultationRecommendationFormsTests(AppFactory app)
         else Assert.Equal(HttpStatusCode.Forbidden, seen.StatusCode);
         var other = await app.SignedInPageClientAsync("staff.520204");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(url)).StatusCode);
-        Assert.Equal(1, await app.WithDbAsync(db => db.RecommendationInstructions.CountAsync(i => i.RecommendationId == rid)));
+        Assert.Equal(1, await app.WithDbAsync(db => db.OutcomeInstructions.CountAsync(i => i.OutcomeId == rid)));
     }
 }
 

@@ -1,3 +1,4 @@
+using Xieshang.Web.Features.Outcomes;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -361,9 +362,9 @@ public abstract class ConsultationsApiTests(AppFactory app)
         };
         async Task<string> SnapshotAsync() => await app.WithDbAsync(async db => string.Join("|",
             await db.Consultations.CountAsync(), await db.ConsultationEvents.CountAsync(), await db.ConsultationParticipants.CountAsync(),
-            await db.ConsultationInviteLinks.CountAsync(l => l.RevokedAt != null), await db.ConsultationInviteLinks.CountAsync(), await db.Recommendations.CountAsync(),
-            await db.Recommendations.Where(r => r.Id == recId).Select(r => r.Title + r.Adoption + r.Percent + r.Feedback).FirstAsync(),
-            await db.RecommendationInstructions.CountAsync(), await db.RecommendationMilestones.CountAsync(), await db.ConsultationPlans.CountAsync(),
+            await db.ConsultationInviteLinks.CountAsync(l => l.RevokedAt != null), await db.ConsultationInviteLinks.CountAsync(), await db.Outcomes.CountAsync(),
+            await db.Outcomes.Where(r => r.Id == recId).Select(r => r.Title + r.Adoption + r.Percent + r.Feedback).FirstAsync(),
+            await db.OutcomeInstructions.CountAsync(), await db.OutcomeMilestones.CountAsync(), await db.ConsultationPlans.CountAsync(),
             await db.ConsultationPlans.Where(p => p.Id == planId).Select(p => p.Status).FirstAsync(), await db.ConsultationPlanTopics.CountAsync(),
             await db.ConsultationPlanTopics.Where(t => t.Id == topicId).Select(t => t.Status).FirstAsync(),
             await db.Consultations.Where(c => c.Id == id).Select(c => c.Title + c.Minutes + c.Feedback + c.Status + c.MaterialsSentAt).FirstAsync(),

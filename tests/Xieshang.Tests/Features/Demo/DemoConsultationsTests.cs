@@ -17,7 +17,7 @@ public abstract class DemoConsultationsTests(AppFactory app)
     private Task<int[]> CountsAsync() => app.WithDbAsync(async db => new[]
     {
         await db.ConsultationPlans.CountAsync(), await db.ConsultationPlanTopics.CountAsync(), await db.Consultations.CountAsync(),
-        await db.Recommendations.CountAsync(), await db.RecommendationInstructions.CountAsync(), await db.RecommendationMilestones.CountAsync(),
+        await db.Outcomes.CountAsync(o => o.SourceType == WorkItemType.Consultation && o.Kind == OutcomeKind.Recommendation), await db.OutcomeInstructions.CountAsync(), await db.OutcomeMilestones.CountAsync(),
         await db.ConsultationParticipants.CountAsync(), await db.ConsultationInviteLinks.CountAsync(), await db.ConsultationEvents.CountAsync(),
         await db.Activities.CountAsync(), await db.Invitations.CountAsync(), await db.DutyRecords.CountAsync(),
     });
@@ -29,9 +29,9 @@ public abstract class DemoConsultationsTests(AppFactory app)
             await db.ConsultationPlans.Include(p => p.Committee).SingleAsync(),
             await db.ConsultationPlanTopics.OrderBy(t => t.Id).ToListAsync(),
             await db.Consultations.Include(c => c.Committee).OrderBy(c => c.Id).ToListAsync(),
-            await db.Recommendations.OrderBy(r => r.SortOrder).ToListAsync(),
-            await db.RecommendationInstructions.ToListAsync(),
-            await db.RecommendationMilestones.ToListAsync(),
+            await db.Outcomes.Where(r => r.Kind == OutcomeKind.Recommendation).OrderBy(r => r.SortOrder).ToListAsync(),
+            await db.OutcomeInstructions.ToListAsync(),
+            await db.OutcomeMilestones.ToListAsync(),
             await db.ConsultationParticipants.ToListAsync(),
             await db.ConsultationInviteLinks.ToListAsync()));
         Assert.Equal("520200", plan.Committee!.Code);
@@ -47,12 +47,12 @@ public abstract class DemoConsultationsTests(AppFactory app)
         Assert.Equal(ConsultationStatus.Implementation, thematic.Status);
         Assert.NotEmpty(thematic.Minutes);
         Assert.Equal(3, recs.Count);
-        Assert.All(recs, r => Assert.Equal(thematic.Id, r.ConsultationId));
+        Assert.All(recs, r => Assert.Equal((WorkItemType.Consultation, thematic.Id), (r.SourceType, r.SourceId)));
         Assert.Equal([AdoptionStatus.Adopted, AdoptionStatus.PartlyAdopted, AdoptionStatus.Pending], recs.Select(r => r.Adoption));
         Assert.Equal(60, recs[0].Percent);
-        Assert.Equal(recs[0].Id, Assert.Single(instructions).RecommendationId);
+        Assert.Equal(recs[0].Id, Assert.Single(instructions).OutcomeId);
         Assert.True(milestones.Count >= 2);
-        Assert.All(milestones, m => Assert.Equal(recs[0].Id, m.RecommendationId));
+        Assert.All(milestones, m => Assert.Equal(recs[0].Id, m.OutcomeId));
 
         var courtyard = Assert.Single(consultations, c => c.Type == ConsultationType.Courtyard);
         Assert.Equal(4, participants.Count);

@@ -13,6 +13,27 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_ConsultationFiles_ConsultationRecommendations_Recommendatio~",
+                table: "ConsultationFiles");
+
+            migrationBuilder.DropTable(
+                name: "RecommendationInstructions");
+
+            migrationBuilder.DropTable(
+                name: "RecommendationMilestones");
+
+            migrationBuilder.DropTable(
+                name: "ConsultationRecommendations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ConsultationFiles_RecommendationId",
+                table: "ConsultationFiles");
+
+            migrationBuilder.DropColumn(
+                name: "RecommendationId",
+                table: "ConsultationFiles");
+
             migrationBuilder.CreateTable(
                 name: "Outcomes",
                 columns: table => new
@@ -138,6 +159,46 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                         name: "FK_ResearchTopics_Committees_CommitteeId",
                         column: x => x.CommitteeId,
                         principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Studios",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CommitteeId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false),
+                    SectorId = table.Column<int>(type: "integer", nullable: true),
+                    TownshipCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    TownshipName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CountyCode = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    Address = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Directions = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    Schedule = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    ContactPhone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    IsPublished = table.Column<bool>(type: "boolean", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Studios", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Studios_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Studios_Sectors_SectorId",
+                        column: x => x.SectorId,
+                        principalTable: "Sectors",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -458,6 +519,99 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "StudioActivities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StudioId = table.Column<int>(type: "integer", nullable: false),
+                    ActivityId = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioActivities", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioActivities_Activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "Activities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_StudioActivities_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StudioMembers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StudioId = table.Column<int>(type: "integer", nullable: false),
+                    MemberId = table.Column<int>(type: "integer", nullable: false),
+                    OnDuty = table.Column<bool>(type: "boolean", nullable: false),
+                    DutyNote = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioMembers_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_StudioMembers_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StudioMessages",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    StudioId = table.Column<int>(type: "integer", nullable: false),
+                    CommitteePath = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false, collation: "C"),
+                    TrackingCode = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    Phone = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Content = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Photo = table.Column<byte[]>(type: "bytea", nullable: true),
+                    PhotoContentType = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AnsweredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Answer = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    AnsweredByMemberId = table.Column<int>(type: "integer", nullable: true),
+                    AnsweredByName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConvertedProposalId = table.Column<int>(type: "integer", nullable: true),
+                    ConvertedOpinionId = table.Column<int>(type: "integer", nullable: true),
+                    ConvertedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClientKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ChallengeNonce = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioMessages_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutcomeFiles",
                 columns: table => new
                 {
@@ -674,6 +828,70 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 column: "CommitteePath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StudioActivities_ActivityId",
+                table: "StudioActivities",
+                column: "ActivityId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioActivities_StudioId",
+                table: "StudioActivities",
+                column: "StudioId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMembers_MemberId",
+                table: "StudioMembers",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMembers_StudioId_MemberId",
+                table: "StudioMembers",
+                columns: new[] { "StudioId", "MemberId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_ChallengeNonce",
+                table: "StudioMessages",
+                column: "ChallengeNonce",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_ClientKey_CreatedAt",
+                table: "StudioMessages",
+                columns: new[] { "ClientKey", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_StudioId_Status",
+                table: "StudioMessages",
+                columns: new[] { "StudioId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_TrackingCode",
+                table: "StudioMessages",
+                column: "TrackingCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_CommitteeId",
+                table: "Studios",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_CommitteePath",
+                table: "Studios",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_SectorId",
+                table: "Studios",
+                column: "SectorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_TownshipCode",
+                table: "Studios",
+                column: "TownshipCode");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TopicClaims_MemberId",
                 table: "TopicClaims",
                 column: "MemberId");
@@ -730,6 +948,8 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "IX_WorkLinks_ToType_ToId",
                 table: "WorkLinks",
                 columns: new[] { "ToType", "ToId" });
+            // Hand-added (re-add after tools/remigrate.sh): copy the consultations' recommendations into Outcomes, keeping ids.
+            Xieshang.Web.Features.Outcomes.OutcomeMigrationSql.CopyRecommendations(migrationBuilder, "PostgreSQL");
         }
 
         /// <inheritdoc />
@@ -763,6 +983,15 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "ResearchTeamMembers");
 
             migrationBuilder.DropTable(
+                name: "StudioActivities");
+
+            migrationBuilder.DropTable(
+                name: "StudioMembers");
+
+            migrationBuilder.DropTable(
+                name: "StudioMessages");
+
+            migrationBuilder.DropTable(
                 name: "TopicClaims");
 
             migrationBuilder.DropTable(
@@ -775,6 +1004,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
                 name: "ResearchFieldWork");
 
             migrationBuilder.DropTable(
+                name: "Studios");
+
+            migrationBuilder.DropTable(
                 name: "ResearchTopics");
 
             migrationBuilder.DropTable(
@@ -782,6 +1014,120 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ResearchProjects");
+
+            migrationBuilder.AddColumn<int>(
+                name: "RecommendationId",
+                table: "ConsultationFiles",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "ConsultationRecommendations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    AdoptedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    AdoptingBody = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Adoption = table.Column<int>(type: "integer", nullable: false),
+                    AdoptionNote = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    ConsultationId = table.Column<int>(type: "integer", nullable: false),
+                    Evidence = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Feedback = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    FeedbackOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    ImplementedOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    MemberIds = table.Column<List<int>>(type: "integer[]", nullable: false),
+                    Percent = table.Column<int>(type: "integer", nullable: false),
+                    SortOrder = table.Column<int>(type: "integer", nullable: false),
+                    Text = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsultationRecommendations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsultationRecommendations_Consultations_ConsultationId",
+                        column: x => x.ConsultationId,
+                        principalTable: "Consultations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecommendationInstructions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    LeaderName = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Level = table.Column<int>(type: "integer", nullable: false),
+                    On = table.Column<DateOnly>(type: "date", nullable: false),
+                    RecommendationId = table.Column<int>(type: "integer", nullable: false),
+                    RecordedBy = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecommendationInstructions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecommendationInstructions_ConsultationRecommendations_Reco~",
+                        column: x => x.RecommendationId,
+                        principalTable: "ConsultationRecommendations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecommendationMilestones",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DoneOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    DueOn = table.Column<DateOnly>(type: "date", nullable: true),
+                    Note = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    RecommendationId = table.Column<int>(type: "integer", nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecommendationMilestones", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecommendationMilestones_ConsultationRecommendations_Recomm~",
+                        column: x => x.RecommendationId,
+                        principalTable: "ConsultationRecommendations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsultationFiles_RecommendationId",
+                table: "ConsultationFiles",
+                column: "RecommendationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsultationRecommendations_ConsultationId",
+                table: "ConsultationRecommendations",
+                column: "ConsultationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecommendationInstructions_RecommendationId",
+                table: "RecommendationInstructions",
+                column: "RecommendationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecommendationMilestones_RecommendationId",
+                table: "RecommendationMilestones",
+                column: "RecommendationId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_ConsultationFiles_ConsultationRecommendations_Recommendatio~",
+                table: "ConsultationFiles",
+                column: "RecommendationId",
+                principalTable: "ConsultationRecommendations",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Cascade);
         }
     }
 }

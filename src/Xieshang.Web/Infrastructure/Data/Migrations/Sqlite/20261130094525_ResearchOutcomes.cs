@@ -11,6 +11,27 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropForeignKey(
+                name: "FK_ConsultationFiles_ConsultationRecommendations_RecommendationId",
+                table: "ConsultationFiles");
+
+            migrationBuilder.DropTable(
+                name: "RecommendationInstructions");
+
+            migrationBuilder.DropTable(
+                name: "RecommendationMilestones");
+
+            migrationBuilder.DropTable(
+                name: "ConsultationRecommendations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_ConsultationFiles_RecommendationId",
+                table: "ConsultationFiles");
+
+            migrationBuilder.DropColumn(
+                name: "RecommendationId",
+                table: "ConsultationFiles");
+
             migrationBuilder.CreateTable(
                 name: "Outcomes",
                 columns: table => new
@@ -136,6 +157,46 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                         name: "FK_ResearchTopics_Committees_CommitteeId",
                         column: x => x.CommitteeId,
                         principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Studios",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CommitteeId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommitteePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    SectorId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TownshipCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    TownshipName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CountyCode = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Directions = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Schedule = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    ContactPhone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    IsPublished = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Studios", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Studios_Committees_CommitteeId",
+                        column: x => x.CommitteeId,
+                        principalTable: "Committees",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Studios_Sectors_SectorId",
+                        column: x => x.SectorId,
+                        principalTable: "Sectors",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -456,6 +517,99 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StudioActivities",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StudioId = table.Column<int>(type: "INTEGER", nullable: false),
+                    ActivityId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioActivities", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioActivities_Activities_ActivityId",
+                        column: x => x.ActivityId,
+                        principalTable: "Activities",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_StudioActivities_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StudioMembers",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StudioId = table.Column<int>(type: "INTEGER", nullable: false),
+                    MemberId = table.Column<int>(type: "INTEGER", nullable: false),
+                    OnDuty = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DutyNote = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioMembers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioMembers_Members_MemberId",
+                        column: x => x.MemberId,
+                        principalTable: "Members",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_StudioMembers_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StudioMessages",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    StudioId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CommitteePath = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TrackingCode = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Content = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Photo = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    PhotoContentType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AnsweredAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    AnsweredByMemberId = table.Column<int>(type: "INTEGER", nullable: true),
+                    AnsweredByName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConvertedProposalId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConvertedOpinionId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConvertedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClientKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ChallengeNonce = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StudioMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StudioMessages_Studios_StudioId",
+                        column: x => x.StudioId,
+                        principalTable: "Studios",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "OutcomeFiles",
                 columns: table => new
                 {
@@ -672,6 +826,70 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 column: "CommitteePath");
 
             migrationBuilder.CreateIndex(
+                name: "IX_StudioActivities_ActivityId",
+                table: "StudioActivities",
+                column: "ActivityId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioActivities_StudioId",
+                table: "StudioActivities",
+                column: "StudioId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMembers_MemberId",
+                table: "StudioMembers",
+                column: "MemberId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMembers_StudioId_MemberId",
+                table: "StudioMembers",
+                columns: new[] { "StudioId", "MemberId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_ChallengeNonce",
+                table: "StudioMessages",
+                column: "ChallengeNonce",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_ClientKey_CreatedAt",
+                table: "StudioMessages",
+                columns: new[] { "ClientKey", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_StudioId_Status",
+                table: "StudioMessages",
+                columns: new[] { "StudioId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StudioMessages_TrackingCode",
+                table: "StudioMessages",
+                column: "TrackingCode",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_CommitteeId",
+                table: "Studios",
+                column: "CommitteeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_CommitteePath",
+                table: "Studios",
+                column: "CommitteePath");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_SectorId",
+                table: "Studios",
+                column: "SectorId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Studios_TownshipCode",
+                table: "Studios",
+                column: "TownshipCode");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TopicClaims_MemberId",
                 table: "TopicClaims",
                 column: "MemberId");
@@ -728,6 +946,8 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "IX_WorkLinks_ToType_ToId",
                 table: "WorkLinks",
                 columns: new[] { "ToType", "ToId" });
+            // Hand-added (re-add after tools/remigrate.sh): copy the consultations' recommendations into Outcomes, keeping ids.
+            Xieshang.Web.Features.Outcomes.OutcomeMigrationSql.CopyRecommendations(migrationBuilder, "Sqlite");
         }
 
         /// <inheritdoc />
@@ -761,6 +981,15 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "ResearchTeamMembers");
 
             migrationBuilder.DropTable(
+                name: "StudioActivities");
+
+            migrationBuilder.DropTable(
+                name: "StudioMembers");
+
+            migrationBuilder.DropTable(
+                name: "StudioMessages");
+
+            migrationBuilder.DropTable(
                 name: "TopicClaims");
 
             migrationBuilder.DropTable(
@@ -773,6 +1002,9 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
                 name: "ResearchFieldWork");
 
             migrationBuilder.DropTable(
+                name: "Studios");
+
+            migrationBuilder.DropTable(
                 name: "ResearchTopics");
 
             migrationBuilder.DropTable(
@@ -780,6 +1012,120 @@ namespace Xieshang.Web.Infrastructure.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "ResearchProjects");
+
+            migrationBuilder.AddColumn<int>(
+                name: "RecommendationId",
+                table: "ConsultationFiles",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "ConsultationRecommendations",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AdoptedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    AdoptingBody = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Adoption = table.Column<int>(type: "INTEGER", nullable: false),
+                    AdoptionNote = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    ConsultationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Evidence = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Feedback = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    FeedbackOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ImplementedOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    MemberIds = table.Column<string>(type: "TEXT", nullable: false),
+                    Percent = table.Column<int>(type: "INTEGER", nullable: false),
+                    SortOrder = table.Column<int>(type: "INTEGER", nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConsultationRecommendations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ConsultationRecommendations_Consultations_ConsultationId",
+                        column: x => x.ConsultationId,
+                        principalTable: "Consultations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecommendationInstructions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LeaderName = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Level = table.Column<int>(type: "INTEGER", nullable: false),
+                    On = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    RecommendationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RecordedBy = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Text = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecommendationInstructions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecommendationInstructions_ConsultationRecommendations_RecommendationId",
+                        column: x => x.RecommendationId,
+                        principalTable: "ConsultationRecommendations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RecommendationMilestones",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DoneOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    RecommendationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RecommendationMilestones", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RecommendationMilestones_ConsultationRecommendations_RecommendationId",
+                        column: x => x.RecommendationId,
+                        principalTable: "ConsultationRecommendations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsultationFiles_RecommendationId",
+                table: "ConsultationFiles",
+                column: "RecommendationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ConsultationRecommendations_ConsultationId",
+                table: "ConsultationRecommendations",
+                column: "ConsultationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecommendationInstructions_RecommendationId",
+                table: "RecommendationInstructions",
+                column: "RecommendationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RecommendationMilestones_RecommendationId",
+                table: "RecommendationMilestones",
+                column: "RecommendationId");
+
+            migrationBuilder.AddForeignKey(
+                name: "FK_ConsultationFiles_ConsultationRecommendations_RecommendationId",
+                table: "ConsultationFiles",
+                column: "RecommendationId",
+                principalTable: "ConsultationRecommendations",
+                principalColumn: "Id",
+                onDelete: ReferentialAction.Cascade);
         }
     }
 }
