@@ -12,6 +12,7 @@ using Xieshang.Web.Features.Members;
 using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Features.Proposals;
+using Xieshang.Web.Features.Studios;
 using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
@@ -35,6 +36,7 @@ try
     builder.AddProposalSearch();
     builder.AddDeliberations();
     builder.AddOutcomes();
+    builder.AddStudios();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
@@ -75,6 +77,7 @@ app.MapProposalsApi();
 app.MapProposalStatsApi();
 app.MapDeliberations();
 app.MapConsultationsApi();
+app.MapStudiosApi();
 app.MapResearchApi();
 app.MapOutcomesApi();
 Xieshang.Web.Features.Research.JointResearchApi.MapJointResearchApi(app);

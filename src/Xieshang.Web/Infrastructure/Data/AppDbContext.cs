@@ -62,6 +62,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<Rating> Ratings => Set<Rating>();
     public DbSet<Supervision> Supervisions => Set<Supervision>();
     public DbSet<WorkCalendarDay> WorkCalendarDays => Set<WorkCalendarDay>();
+    public DbSet<Features.Studios.Studio> Studios => Set<Features.Studios.Studio>();
+    public DbSet<Features.Studios.StudioMember> StudioMembers => Set<Features.Studios.StudioMember>();
+    public DbSet<Features.Studios.StudioActivity> StudioActivities => Set<Features.Studios.StudioActivity>();
+    public DbSet<Features.Studios.StudioMessage> StudioMessages => Set<Features.Studios.StudioMessage>();
     public DbSet<OpinionItem> OpinionItems => Set<OpinionItem>();
     public DbSet<OpinionCoAuthor> OpinionCoAuthors => Set<OpinionCoAuthor>();
     public DbSet<OpinionEvent> OpinionEvents => Set<OpinionEvent>();
