@@ -290,6 +290,7 @@ public static class OpinionRules
             RecordedByUserId = user.UserId, RecordedAt = clock.GetUtcNow(),
         };
         db.OpinionOutcomes.Add(outcome);
+        await Outcomes.OutcomeHooks.AddOpinionAdoption(db, item, c, day, clock, ct); // one outcome for the item, tracked to implementation
         await RecordAsync(db, item, "adoption", $"{c.Name}采用（{day:yyyy-MM-dd}）", user, clock, ct);
         return (outcome, await SaveAsync(db, ct));
     }

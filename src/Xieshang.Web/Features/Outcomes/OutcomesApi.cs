@@ -147,6 +147,7 @@ public static class OutcomesApi
             if (!root.Readable) return Problem(new(403, "您无权查看这项工作。"));
             return TypedResults.Ok(await OutcomeChain.BuildAsync(db, user, resolvers, t, id, ct));
         }).WithTags("Outcomes").RequireAuthorization(Policies.SignedIn);
+        app.MapOutcomePageEndpoints();
         return app;
     }
 

@@ -816,6 +816,8 @@ public static class ProposalRules
         p.SearchText = ProposalSearch.BuildSearchText(p.Title, p.Body, replies.Append(text));
         await NotifyProposersAsync(c, "proposal.replied", $"提案已答复：{p.Title}",
             $"{a.HandlingUnit.Name}已答复您的提案《{p.Title}》（{ClassName(cls.Value)}）。" + (p.Status == S.Replied ? "请对答复作出评价。" : ""));
+        // An A or B reply is an outcome followed to implementation; a later C turns it to not adopted (OutcomeHooks).
+        c.AfterSave = () => Outcomes.OutcomeHooks.SyncProposalReplyAsync(c.Db, p.Id, c.Clock, c.Ct);
         return null;
     }
 
