@@ -10,7 +10,7 @@ public sealed record JointDeclineInput(string? CommitteeCode);
 /// <summary>
 /// Same-topic research API (同题调研, DOMAIN.md §4.6) under <c>/api/research/{id}</c>: invitations, sub-projects (create,
 /// side-by-side list), sharing a sub-report with the siblings, and the combined report (.docx). Rules in
-/// <see cref="JointResearchRules"/>; scope by <see cref="ResearchAccess"/> (plus invited committees seeing the parent).
+/// <see cref="JointResearchRules"/>; scope by <see cref="ResearchAccess"/> (invited committees see the parent there).
 /// Errors are ProblemDetails with a Chinese <c>detail</c>; field errors of the project's rules add <c>errors</c>.
 /// </summary>
 public static class JointResearchApi
@@ -20,7 +20,7 @@ public static class JointResearchApi
     {
         var api = app.MapGroup("/api/research/{id:int}").WithTags("Same-topic research").RequireAuthorization(Policies.SignedIn);
 
-        // POST /api/research/{id}/subprojects {committeeCode[, leaderId, authorId, memberIds]} → 201 {id}
+        // POST /api/research/{id}/subprojects {committeeCode[, leaderId, authorId, memberIds]} → 201 {id}; the team may follow (PUT …/team)
         api.MapPost("/subprojects", async Task<Results<Created<IdResult>, ValidationProblem, ProblemHttpResult>> (
             int id, SubProjectInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
@@ -100,7 +100,7 @@ public static class JointResearchApi
     {
         var p = await JointResearchQueries.FindAsync(db, id, ct, tracked);
         if (p is null) return (null, new(404, "没有这个调研项目。"));
-        if (!await JointResearchRules.CanSeeParentAsync(db, user, id, ct)) return (null, new(403, "您无权查看这项调研。"));
+        if (!await ResearchAccess.CanReadAsync(db, user, id, ct)) return (null, new(403, "您无权查看这项调研。"));
         return (p, null);
     }
 

@@ -1,11 +1,8 @@
 using System.Globalization;
 using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Wordprocessing;
 using Microsoft.EntityFrameworkCore;
-using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Infrastructure;
-using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 
 namespace Xieshang.Web.Features.Research;
@@ -22,7 +19,7 @@ public static class JointResearchReport
     /// <summary>MIME type of the report.</summary>
     public const string ContentType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-    private const string Body = "仿宋_GB2312", Head = "黑体", TitleFont = "方正小标宋简体", Latin = "Times New Roman";
+    private const string Body = "仿宋_GB2312", Head = "黑体", TitleFont = "方正小标宋简体";
 
     /// <summary>One committee's line in the report.</summary>
     private sealed record Row(string Code, string Name, string Answer, ResearchProject? Sub);
@@ -44,7 +41,7 @@ public static class JointResearchReport
     private static byte[] Write(ResearchProject parent, string lead, List<Row> rows, DateTimeOffset now)
     {
         var body = new Body();
-        void P(string text, string font = Body, int size = 32, bool bold = false, bool center = false) => body.Append(Line(text, font, size, bold, center));
+        void P(string text, string font = Body, int size = 32, bool bold = false, bool center = false) => body.Append(ResearchReport.Line(text, font, size, bold, center));
         void Lines(string label, string text)
         {
             P(label, bold: true);
@@ -88,34 +85,7 @@ public static class JointResearchReport
         body.Append(Table([2200, 1400, 1400, 1400, 1350, 1350], table));
         P("");
         P($"{lead}　{now.ToOffset(ChinaTime.Offset).ToString("yyyy年M月d日", CultureInfo.InvariantCulture)}");
-        body.Append(new SectionProperties(new PageSize { Width = 11906U, Height = 16838U },
-            new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
-
-        using var ms = new MemoryStream();
-        using (var doc = WordprocessingDocument.Create(ms, WordprocessingDocumentType.Document))
-        {
-            var main = doc.AddMainDocumentPart();
-            main.Document = new Document(body);
-            main.Document.Save();
-        }
-        return ms.ToArray();
-    }
-
-    private static RunProperties Run(string font, int halfPoints, bool bold)
-    {
-        var run = new RunProperties(new RunFonts { Ascii = Latin, HighAnsi = Latin, EastAsia = font, ComplexScript = Latin, Hint = FontTypeHintValues.EastAsia },
-            new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) });
-        if (bold) run.Append(new Bold());
-        return run;
-    }
-
-    private static Paragraph Line(string text, string font, int halfPoints, bool bold, bool center)
-    {
-        var props = new ParagraphProperties(new SpacingBetweenLines { Line = halfPoints > 32 ? "700" : "560", LineRule = LineSpacingRuleValues.Exact, After = "0" });
-        props.Append(center ? new Justification { Val = JustificationValues.Center } : new Indentation { FirstLineChars = 200 });
-        var paragraph = new Paragraph(props);
-        if (text.Length > 0) paragraph.Append(new DocumentFormat.OpenXml.Wordprocessing.Run(Run(font, halfPoints, bold), new Text(DutyExport.Clean(text)) { Space = SpaceProcessingModeValues.Preserve }));
-        return paragraph;
+        return ResearchReport.Package(body);
     }
 
     private static Table Table(int[] widths, List<string[]> rows)
@@ -132,7 +102,7 @@ public static class JointResearchReport
             for (var c = 0; c < widths.Length; c++)
             {
                 var p = new Paragraph(new ParagraphProperties(new Justification { Val = JustificationValues.Center }));
-                if (rows[i][c].Length > 0) p.Append(new DocumentFormat.OpenXml.Wordprocessing.Run(Run(i == 0 ? Head : Body, 24, false), new Text(DutyExport.Clean(rows[i][c]))));
+                if (rows[i][c].Length > 0) p.Append(ResearchReport.Text(rows[i][c], i == 0 ? Head : Body, 24, false));
                 tr.Append(new TableCell(new TableCellProperties(new TableCellWidth { Width = widths[c].ToString(CultureInfo.InvariantCulture), Type = TableWidthUnitValues.Dxa }), p));
             }
             table.Append(tr);

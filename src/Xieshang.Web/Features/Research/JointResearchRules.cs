@@ -9,7 +9,8 @@ namespace Xieshang.Web.Features.Research;
 
 /// <summary>
 /// Body of <c>POST /api/research/{id}/subprojects</c>: the committee that runs the sub-project (a code below the parent's
-/// organiser) and, optionally, its team (member ids of that committee or below; see <see cref="ResearchRules.CreateAsync"/>).
+/// organiser) and, optionally, its team (member ids of that committee or below). The body the issue names, <c>{"committeeCode"}</c>
+/// alone, is enough: the sub-project's staff set the team later (<c>PUT /api/research/{id}/team</c>), before the plan is submitted.
 /// </summary>
 public sealed record SubProjectInput(string? CommitteeCode, int? LeaderId = null, int? AuthorId = null, int[]? MemberIds = null);
 
@@ -21,24 +22,13 @@ public sealed record JointInviteInput(string[]? CommitteeCodes);
 /// parent (<see cref="ResearchProject.IsJoint"/>), its staff invite the committees below its organiser
 /// (<see cref="JointResearchInvitation"/>, their staff notified) or add them directly; an invited committee's staff join or
 /// decline; each joining committee runs a sub-project (a <see cref="ResearchProject"/> with <see cref="ResearchProject.ParentId"/>,
-/// created through <see cref="ResearchRules.CreateAsync"/>, one per parent and committee — the database's unique index
+/// created through <c>ResearchRules.CreateAsync</c> (<see cref="ResearchOrigin.SubProject"/>), one per parent and committee — the database's unique index
 /// decides a race); a sub-project shares its approved report with its siblings (<see cref="ResearchProject.SharedAt"/>).
-/// Who sees what is <see cref="ResearchAccess"/>, plus <see cref="CanSeeParentAsync"/> for invited committees.
+/// Who sees what is <see cref="ResearchAccess"/> (invited committees included).
 /// A refusal changes nothing.
 /// </summary>
 public static class JointResearchRules
 {
-    /// <summary>
-    /// True when <paramref name="user"/> may see the same-topic parent <paramref name="parentId"/>: through
-    /// <see cref="ResearchAccess.VisibleTo"/>, or as staff or a leader of a committee that was invited (and has not yet joined).
-    /// </summary>
-    public static async Task<bool> CanSeeParentAsync(AppDbContext db, CurrentUser user, int parentId, CancellationToken ct)
-    {
-        if (await ResearchAccess.CanReadAsync(db, user, parentId, ct)) return true;
-        return (user.IsStaff || user.IsLeader) && user.CommitteePath is { } p
-            && await db.JointResearchInvitations.AnyAsync(i => i.ParentId == parentId && i.CommitteePath.StartsWith(p), ct);
-    }
-
     /// <summary>
     /// True when <paramref name="user"/> sees <paramref name="parent"/> from above (the administrator, or staff and leaders in
     /// the scope of one of its organisers) rather than as a participating lower committee. Only they open the combined report.
@@ -110,7 +100,7 @@ public static class JointResearchRules
 
     /// <summary>
     /// Creates the sub-project of committee <c>committeeCode</c> under <paramref name="parent"/> (organisers loaded), through
-    /// <see cref="ResearchRules.CreateAsync"/> (title, kind and background from the parent; the committee as organiser; the
+    /// <c>ResearchRules.CreateAsync</c> (<see cref="ResearchOrigin.SubProject"/>) (title, kind and background from the parent; the committee as organiser; the
     /// team from the input) with <see cref="ResearchProject.ParentId"/> set, in one transaction. Allowed to the parent's staff
     /// for any committee strictly below the parent's organiser (400 otherwise), and to an invited committee's own staff
     /// (joining). A second sub-project for the same committee is a 409 (also when two requests race: the unique index on
@@ -142,7 +132,7 @@ public static class JointResearchRules
         var now = clock.GetUtcNow();
         var research = new ResearchInput(parent.Title, ResearchWorkflow.KindCode(parent.Kind), [c.Code], input.LeaderId, input.MemberIds, input.AuthorId,
             Background: parent.Background, StartsOn: parent.StartsOn, EndsOn: parent.EndsOn);
-        var (project, error, errors) = await CreateLinkedProjectAsync(db, research, user, clock, p => p.ParentId = parent.Id, async p =>
+        var (project, error, errors) = await CreateLinkedProjectAsync(db, research, user, ResearchOrigin.SubProject, clock, p => p.ParentId = parent.Id, async p =>
         {
             if (invitation is null)
             {
@@ -190,18 +180,19 @@ public static class JointResearchRules
     }
 
     /// <summary>
-    /// Creates a project through <see cref="ResearchRules.CreateAsync"/> and ties it to its origin in the same transaction:
+    /// Creates a project through <c>ResearchRules.CreateAsync</c> with <paramref name="origin"/> (the caller has checked who may
+    /// start it; the team may be empty) and ties it to its origin in the same transaction:
     /// <paramref name="link"/> sets the origin fields before the project's second save, <paramref name="after"/> adds the rows
     /// that point to it. Any refusal or database error rolls everything back; a unique violation comes back as 409.
     /// Used by sub-projects and by claimed topics (<see cref="TopicRules"/>).
     /// </summary>
     internal static async Task<(ResearchProject? Project, ResearchError? Error, Dictionary<string, string[]> Errors)> CreateLinkedProjectAsync(
-        AppDbContext db, ResearchInput input, CurrentUser actor, TimeProvider clock, Action<ResearchProject> link, Func<ResearchProject, Task> after, CancellationToken ct)
+        AppDbContext db, ResearchInput input, CurrentUser actor, ResearchOrigin origin, TimeProvider clock, Action<ResearchProject> link, Func<ResearchProject, Task> after, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
-            var (project, error, errors) = await ResearchRules.CreateAsync(db, input, actor, clock, ct);
+            var (project, error, errors) = await ResearchRules.CreateAsync(db, input, actor, origin, clock, ct);
             if (project is null)
             {
                 await tx.RollbackAsync(ct);

@@ -12,10 +12,11 @@ namespace Xieshang.Web.Features.Research;
 /// <item>staff and leaders see a project when one of its organising committees is their committee or below it (the
 /// organiser's scope path starts with theirs); a sub-project (<see cref="ResearchProject.ParentId"/> set) also when one of
 /// the parent's organisers is;</item>
-/// <item>same-topic research (同题调研): a lower committee sees the parent when a sub-project of the parent is organised
-/// in its scope (the same-topic slice creates the sub-project row when it invites or a committee joins, so "invited or
-/// joined" is "has a sub-project"); it sees a sibling sub-project (same parent, another committee) only once that sibling
-/// is shared (<see cref="ResearchProject.SharedAt"/> set) — then its report too (<see cref="CanReadReport"/>);</item>
+/// <item>same-topic research (同题调研): a lower committee sees the parent when it was invited
+/// (<see cref="JointResearchInvitation"/> in its scope, whatever the answer) or a sub-project of the parent is organised in
+/// its scope; it sees a sibling sub-project (same parent, another committee) only once it runs a sub-project itself and
+/// that sibling is shared (<see cref="ResearchProject.SharedAt"/> set) — then its report too (<see cref="CanReadReport"/>).
+/// An invited committee that has not joined sees the parent's topic and background but none of the sub-projects;</item>
 /// <item>a member sees the projects whose team they are on;</item>
 /// <item>handling units see nothing.</item>
 /// </list>
@@ -35,8 +36,10 @@ public static class ResearchAccess
                 orgs.Any(o => o.ResearchProjectId == x.Id && o.CommitteePath.StartsWith(p))
                 // a sub-project whose parent is organised in scope
                 || (x.ParentId != null && orgs.Any(o => o.ResearchProjectId == x.ParentId && o.CommitteePath.StartsWith(p)))
-                // the parent of a sub-project organised in scope (invited or joined)
+                // the parent of a sub-project organised in scope (joined or added)
                 || db.ResearchProjects.Any(s => s.ParentId == x.Id && orgs.Any(o => o.ResearchProjectId == s.Id && o.CommitteePath.StartsWith(p)))
+                // a same-topic parent that invited a committee in scope (not yet joined, or declined)
+                || db.JointResearchInvitations.Any(i => i.ParentId == x.Id && i.CommitteePath.StartsWith(p))
                 // a shared sibling of a sub-project organised in scope
                 || (x.ParentId != null && x.SharedAt != null && db.ResearchProjects.Any(s => s.ParentId == x.ParentId && s.Id != x.Id
                     && orgs.Any(o => o.ResearchProjectId == s.Id && o.CommitteePath.StartsWith(p)))));

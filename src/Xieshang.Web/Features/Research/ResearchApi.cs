@@ -11,12 +11,16 @@ public sealed record ResearchPlanActionInput(string? Plan, string? Note);
 /// <summary>Body of a report action: a note (a return's reason) and, to send, where to (报送单位).</summary>
 public sealed record ResearchReportActionInput(string? Note, string? SentTo);
 
+/// <summary>Body of cancelling a project: the reason (required, at most 500 characters).</summary>
+public sealed record ResearchCancelInput(string? Reason);
+
 /// <summary>Answer of registering an output: the output row, its kind, the new item's id (proposal, opinion item, outcome; null for a speech) and link.</summary>
 public sealed record ResearchOutputCreated(int Id, string Kind, int? TargetId, string Link);
 
 /// <summary>
-/// Research and inspection API (DOMAIN.md §4.6) under <c>/api/research</c>: create and list projects, the detail, plan
-/// and report actions, the report text, field work (activities), records and photos, outputs, the report as .docx.
+/// Research and inspection API (DOMAIN.md §4.6) under <c>/api/research</c>: create and list projects, the detail, the
+/// team (<c>PUT /{id}/team</c>), plan and report actions, the report text, field work (activities), records and photos,
+/// outputs, cancelling (<c>POST /{id}/cancel</c>), the report as .docx.
 /// Scope by <see cref="ResearchAccess"/>; rules in <see cref="ResearchRules"/>. Errors are ProblemDetails with a Chinese
 /// <c>detail</c> (and <c>field</c>), or a validation problem with errors by field.
 /// </summary>
@@ -84,6 +88,19 @@ public static class ResearchApi
 
         api.MapPost("/{id:int}/report/actions/{action}", (int id, string action, ResearchReportActionInput? input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             ActAsync(db, user, id, ct, p => ResearchRules.ReportActAsync(db, p, action, input?.Note, input?.SentTo, user, clock, ct)));
+
+        api.MapPut("/{id:int}/team", async Task<Results<Ok<ResearchDetail>, ValidationProblem, ProblemHttpResult>> (int id, ResearchTeamInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (p, refused) = await FindAsync(db, id, user, ct);
+            if (refused is not null) return Problem(refused);
+            var (error, errors) = await ResearchRules.UpdateTeamAsync(db, p!, input, user, clock, ct);
+            if (error is not null) return Problem(error);
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors, detail: errors.Values.SelectMany(v => v).First(), title: "请求有误");
+            return TypedResults.Ok(await ReloadAsync(db, id, user, ct));
+        });
+
+        api.MapPost("/{id:int}/cancel", (int id, ResearchCancelInput? input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+            ActAsync(db, user, id, ct, p => ResearchRules.CancelAsync(db, p, input?.Reason, user, clock, ct)));
 
         api.MapPost("/{id:int}/fieldwork", async Task<Results<Created<IdResult>, ValidationProblem, ProblemHttpResult>> (int id, ResearchRules.FieldWorkInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {

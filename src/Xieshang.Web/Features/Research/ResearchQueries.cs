@@ -38,14 +38,17 @@ public sealed record ResearchEventDto(string Action, string Name, string ByName,
 /// A project as <c>GET /api/research/{id}</c> and the detail page show it. <see cref="Report"/> is null when the viewer may
 /// not read the report (a sibling sub-project not yet shared: <see cref="ResearchAccess.CanReadReport"/>), and then
 /// <see cref="Files"/> is empty too. <see cref="PlanActions"/> and <see cref="ReportActions"/> are the action codes the
-/// viewer may take now; the Can* flags say which forms apply.
+/// viewer may take now; the Can* flags say which forms apply (<see cref="CanEditTeam"/>: <c>PUT /api/research/{id}/team</c>,
+/// <see cref="CanCancel"/>: <c>POST /api/research/{id}/cancel</c>). <see cref="TeamComplete"/> says whether the team has a
+/// leader and an author (the plan cannot be submitted otherwise); <see cref="CancelReason"/> is the reason given when the
+/// project was cancelled (null otherwise).
 /// </summary>
 public sealed record ResearchDetail(int Id, string Title, string Kind, string KindName, string Status, string StatusName, string Background, string Plan,
     DateTimeOffset? PlanSubmittedAt, DateTimeOffset? PlanApprovedAt, string PlanApprovedBy, DateOnly? StartsOn, DateOnly? EndsOn, int? ParentId, bool IsJoint,
     int? TopicClaimId, string ReportStatus, string ReportStatusName, IReadOnlyList<ResearchOrganizerDto> Organizers, IReadOnlyList<ResearchTeamDto> Team,
     IReadOnlyList<ResearchFieldWorkDto> FieldWork, IReadOnlyList<ResearchFileDto> Files, ResearchReportDto? Report, IReadOnlyList<ResearchOutputDto> Outputs,
     IReadOnlyList<ResearchEventDto> Events, IReadOnlyList<string> PlanActions, IReadOnlyList<string> ReportActions, bool CanManage, bool CanEditReport,
-    bool CanUpload, bool CanAddOutputs, DateTimeOffset CreatedAt, string CreatedBy);
+    bool CanUpload, bool CanAddOutputs, DateTimeOffset CreatedAt, string CreatedBy, bool CanEditTeam, bool CanCancel, bool TeamComplete, string? CancelReason);
 
 /// <summary>Reads of research projects for the API and the pages; scope by <see cref="ResearchAccess"/>.</summary>
 public static class ResearchQueries
@@ -129,7 +132,11 @@ public static class ResearchQueries
                 && p.ReportStatus is ReportStatus.Draft or ReportStatus.Returned,
             (manage || onTeam) && p.Status != ResearchStatus.Cancelled,
             (manage || (onTeam && p.Team.Any(t => t.MemberId == user.MemberId && t.Role != TeamRole.Staff))) && p.Status != ResearchStatus.Cancelled,
-            p.CreatedAt, p.CreatedBy);
+            p.CreatedAt, p.CreatedBy,
+            manage && p.Status is not (ResearchStatus.Completed or ResearchStatus.Cancelled) && p.ReportStatus is not (ReportStatus.Approved or ReportStatus.Sent),
+            manage && p.Status is not (ResearchStatus.Completed or ResearchStatus.Cancelled) && p.ReportStatus != ReportStatus.Sent,
+            ResearchRules.HasLeaderAndAuthor(p),
+            p.Status == ResearchStatus.Cancelled ? events.LastOrDefault(e => e.Action == "cancel")?.Note ?? "" : null);
     }
 
     /// <summary>Where an output lives: <c>/proposals/{id}</c>, <c>/opinions/{id}</c>, <c>/outcomes/{id}</c>, or the project page's anchor for a speech.</summary>

@@ -55,6 +55,12 @@ public static class ResearchReport
         P("");
         P($"报告状态：{r.StatusName}{(r.SentTo.Length > 0 ? $"，报送：{r.SentTo}" : "")}{(r.SentAt is { } at ? $"（{Day(ChinaTime.DayOf(at))}）" : "")}", size: 28);
         P($"{lead}　{Day(ChinaTime.DayOf(now))}");
+        return Package(body);
+    }
+
+    /// <summary>The .docx bytes of <paramref name="body"/> on an A4 page with the official document margins (公文版心). Shared by the research reports.</summary>
+    public static byte[] Package(Body body)
+    {
         body.Append(new SectionProperties(new PageSize { Width = 11906U, Height = 16838U },
             new PageMargin { Top = 2098, Bottom = 1984, Left = 1588U, Right = 1474U, Header = 851U, Footer = 992U }));
         using var ms = new MemoryStream();
@@ -73,12 +79,17 @@ public static class ResearchReport
         var props = new ParagraphProperties(new SpacingBetweenLines { Line = halfPoints > 32 ? "700" : "560", LineRule = LineSpacingRuleValues.Exact, After = "0" });
         props.Append(center ? new Justification { Val = JustificationValues.Center } : new Indentation { FirstLineChars = 200 });
         var paragraph = new Paragraph(props);
-        if (text.Length == 0) return paragraph;
+        if (text.Length > 0) paragraph.Append(Text(text, font, halfPoints, bold));
+        return paragraph;
+    }
+
+    /// <summary>A run of <paramref name="text"/> in East Asian font <paramref name="font"/> (Times New Roman for Latin), size in half-points. Shared by the research reports (.docx).</summary>
+    public static Run Text(string text, string font, int halfPoints, bool bold)
+    {
         var run = new RunProperties(new RunFonts { Ascii = Latin, HighAnsi = Latin, EastAsia = font, ComplexScript = Latin, Hint = FontTypeHintValues.EastAsia },
             new FontSize { Val = halfPoints.ToString(CultureInfo.InvariantCulture) });
         if (bold) run.Append(new Bold());
-        paragraph.Append(new Run(run, new Text(DutyExport.Clean(text)) { Space = SpaceProcessingModeValues.Preserve }));
-        return paragraph;
+        return new Run(run, new Text(DutyExport.Clean(text)) { Space = SpaceProcessingModeValues.Preserve });
     }
 
     private static string Day(DateOnly d) => d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);

@@ -23,6 +23,26 @@ public sealed record ResearchInput(string? Title, string? Kind, string[]? Organi
     int? TopicClaimId = null);
 
 /// <summary>
+/// Body of <c>PUT /api/research/{id}/team</c>: leader and author (member ids), the other members (member ids; the leader
+/// and author are left out if repeated) and staff names (工作人员).
+/// </summary>
+public sealed record ResearchTeamInput(int? LeaderId, int? AuthorId, int[]? MemberIds, string[]? StaffNames);
+
+/// <summary>
+/// Why a project is created, which decides what <c>ResearchRules.CreateAsync</c> checks itself (the role, the organisers'
+/// management, a leader and author at once) and what its caller has checked before.
+/// </summary>
+public enum ResearchOrigin
+{
+    /// <summary>Staff set up a project (<c>POST /api/research</c>, <c>/research/new</c>): every check here, team required.</summary>
+    Direct = 0,
+    /// <summary>A same-topic sub-project (<see cref="JointResearchRules.AddSubProjectAsync"/> checked who may add or join); the team may follow.</summary>
+    SubProject = 1,
+    /// <summary>A claimed topic (<see cref="TopicRules.ClaimAsync"/> checked the claimant: a member for themself, staff for a sector or special committee); the team may follow.</summary>
+    TopicClaim = 2,
+}
+
+/// <summary>
 /// The rules of research and inspection projects (DOMAIN.md §4.6) in one place: creation and the team, the plan's
 /// approval, field work as activities (through <c>ActivityRules</c>), records and photos, the report's workflow, the
 /// outcome a sent report becomes, the team's duty records (through <c>DutyLedger</c>), and the outputs (proposal and
@@ -58,18 +78,37 @@ public static partial class ResearchRules
     private static bool StartsWith(byte[] b, ReadOnlySpan<byte> prefix) => b.AsSpan().StartsWith(prefix);
 
     /// <summary>
-    /// Creates a project and saves it with a <c>create</c> event. Refusals: 403 when <paramref name="user"/> is not staff
-    /// or the administrator; field errors (Chinese, keys <c>title</c>, <c>kind</c>, <c>organizerCodes</c>, <c>leaderId</c>,
-    /// <c>memberIds</c>, <c>authorId</c>, <c>staffNames</c>, <c>background</c>, <c>plan</c>, <c>startsOn</c>, <c>endsOn</c>)
-    /// otherwise: unknown committee, an organiser the user may not manage (a city may co-organise with its counties),
-    /// unknown or inactive members, members outside every organiser's scope (an organiser's committee or below), missing
-    /// leader or author. Nothing is saved on a refusal.
+    /// Creates a project set up by staff (<c>POST /api/research</c>, <c>/research/new</c>): <see cref="ResearchOrigin.Direct"/>
+    /// of <see cref="CreateAsync(AppDbContext, ResearchInput, CurrentUser, ResearchOrigin, TimeProvider, CancellationToken)"/>.
     /// </summary>
-    public static async Task<(ResearchProject? Project, ResearchError? Error, Dictionary<string, string[]> Errors)> CreateAsync(
-        AppDbContext db, ResearchInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    public static Task<(ResearchProject? Project, ResearchError? Error, Dictionary<string, string[]> Errors)> CreateAsync(
+        AppDbContext db, ResearchInput input, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
+        CreateAsync(db, input, user, ResearchOrigin.Direct, clock, ct);
+
+    /// <summary>
+    /// Creates a project and saves it with a <c>create</c> event by <paramref name="user"/> (the acting account: their name is
+    /// on the project and the event). What <paramref name="origin"/> decides:
+    /// <list type="bullet">
+    /// <item><see cref="ResearchOrigin.Direct"/>: 403 unless <paramref name="user"/> is staff or the administrator; every
+    /// organiser must be a committee the user manages (a city may co-organise with its counties; field error otherwise);
+    /// leader and author are required.</item>
+    /// <item><see cref="ResearchOrigin.SubProject"/> and <see cref="ResearchOrigin.TopicClaim"/>: the caller
+    /// (<see cref="JointResearchRules"/>, <see cref="TopicRules"/>) has already decided that <paramref name="user"/> may
+    /// start this project, so neither the role nor the organisers' management is checked here; the team may be left empty
+    /// (leader and author are then required when the plan is submitted, <see cref="PlanActAsync"/>, and set with
+    /// <see cref="UpdateTeamAsync"/>). Internal: only those rules pass these origins.</item>
+    /// </list>
+    /// Field errors (Chinese, keys <c>title</c>, <c>kind</c>, <c>organizerCodes</c>, <c>leaderId</c>, <c>memberIds</c>,
+    /// <c>authorId</c>, <c>staffNames</c>, <c>background</c>, <c>plan</c>, <c>startsOn</c>, <c>endsOn</c>): unknown committee,
+    /// unknown or inactive members, members outside every organiser's scope (an organiser's committee or below), a missing
+    /// leader or author where required. Nothing is saved on a refusal.
+    /// </summary>
+    internal static async Task<(ResearchProject? Project, ResearchError? Error, Dictionary<string, string[]> Errors)> CreateAsync(
+        AppDbContext db, ResearchInput input, CurrentUser user, ResearchOrigin origin, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!user.IsStaff && !user.IsAdmin) return (null, new(403, "只有政协机关工作人员可以设立调研视察项目。"), errors);
+        var direct = origin == ResearchOrigin.Direct;
+        if (direct && !user.IsStaff && !user.IsAdmin) return (null, new(403, "只有政协机关工作人员可以设立调研视察项目。"), errors);
         void Fail(string field, string message) => errors.TryAdd(field, [message]);
 
         var title = Clean(input.Title);
@@ -91,32 +130,12 @@ public static partial class ResearchRules
         var organizers = new List<Committees.Committee>();
         if (codes.Count == 0) Fail("organizerCodes", "请至少指定一个组织单位（organizerCodes，第一个为牵头单位）。");
         else if (codes.FirstOrDefault(c => committees.All(x => x.Code != c)) is { } unknown) Fail("organizerCodes", $"未找到代码为“{unknown}”的政协组织。");
-        else if (committees.FirstOrDefault(c => !Scope.CanManage(user, c.Path)) is { } outside)
+        else if (direct && committees.FirstOrDefault(c => !Scope.CanManage(user, c.Path)) is { } outside)
             Fail("organizerCodes", $"您无权以“{outside.Name}”的名义组织调研视察；联合调研的各组织单位须在您的管理范围内。");
         else organizers = codes.Select(c => committees.Single(x => x.Code == c)).ToList();
 
-        var staffNames = (input.StaffNames ?? []).Select(n => Clean(n)).Where(n => n.Length > 0).Distinct().ToList();
-        if (staffNames.Count > MaxStaff) Fail("staffNames", $"工作人员不能超过 {MaxStaff} 人。");
-        else if (staffNames.FirstOrDefault(n => n.Length > 64) is { } longName) Fail("staffNames", $"工作人员姓名“{longName[..10]}…”过长（不超过 64 个字）。");
-
-        if (input.LeaderId is null) Fail("leaderId", "请选择调研组组长（leaderId）。");
-        if (input.AuthorId is null) Fail("authorId", "请选择执笔人（authorId）。");
-        var memberIds = (input.MemberIds ?? []).Distinct().Where(id => id != input.LeaderId && id != input.AuthorId).ToList();
-        if (memberIds.Count + 2 > MaxTeam) Fail("memberIds", $"调研组委员不能超过 {MaxTeam} 人。");
-        var wanted = memberIds.Concat(new[] { input.LeaderId, input.AuthorId }.OfType<int>()).Distinct().ToList();
-        var members = await db.Members.AsNoTracking().Where(m => wanted.Contains(m.Id))
-            .Select(m => new { m.Id, m.Name, m.CommitteePath, m.IsActive }).ToDictionaryAsync(m => m.Id, ct);
-        string? Check(int id)
-        {
-            if (!members.TryGetValue(id, out var m)) return $"委员 {id} 不存在。";
-            if (!m.IsActive) return $"{m.Name}委员已不在任。";
-            if (organizers.Count > 0 && !organizers.Any(o => m.CommitteePath.StartsWith(o.Path, StringComparison.Ordinal)))
-                return $"{m.Name}委员不属于组织单位或其下级政协，不能加入调研组。";
-            return null;
-        }
-        if (input.LeaderId is { } lid && Check(lid) is { } leaderWhy) Fail("leaderId", "组长：" + leaderWhy);
-        if (input.AuthorId is { } aid && Check(aid) is { } authorWhy) Fail("authorId", "执笔人：" + authorWhy);
-        if (memberIds.Select(Check).FirstOrDefault(w => w is not null) is { } memberWhy) Fail("memberIds", "成员：" + memberWhy);
+        var team = await TeamAsync(db, new ResearchTeamInput(input.LeaderId, input.AuthorId, input.MemberIds, input.StaffNames),
+            organizers.Select(o => o.Path).ToList(), required: direct, Fail, ct);
         if (errors.Count > 0) return (null, null, errors);
 
         var now = clock.GetUtcNow();
@@ -128,15 +147,153 @@ public static partial class ResearchRules
             TopicClaimId = input.TopicClaimId, ReportStatus = ReportStatus.Draft, ReportTitle = title,
             CreatedBy = user.UserName, CreatedAt = now, UpdatedAt = now,
             Organizers = organizers.Select((o, i) => new ResearchOrganizer { CommitteeId = o.Id, CommitteePath = o.Path, SortOrder = i }).ToList(),
+            Team = team,
         };
-        project.Team.Add(new ResearchTeamMember { Role = TeamRole.Leader, MemberId = input.LeaderId, Name = members[input.LeaderId!.Value].Name });
-        project.Team.Add(new ResearchTeamMember { Role = TeamRole.Author, MemberId = input.AuthorId, Name = members[input.AuthorId!.Value].Name });
-        project.Team.AddRange(memberIds.Select(id => new ResearchTeamMember { Role = TeamRole.Member, MemberId = id, Name = members[id].Name }));
-        project.Team.AddRange(staffNames.Select(n => new ResearchTeamMember { Role = TeamRole.Staff, Name = n }));
         project.Events.Add(Event(project, "create", "", user, now));
         db.ResearchProjects.Add(project);
         await db.SaveChangesAsync(ct);
         return (project, null, errors);
+    }
+
+    /// <summary>
+    /// Checks a team (<see cref="CreateAsync(AppDbContext, ResearchInput, CurrentUser, ResearchOrigin, TimeProvider, CancellationToken)"/>
+    /// and <see cref="UpdateTeamAsync"/> alike) and returns its rows: leader and author (member ids; required when
+    /// <paramref name="required"/>), members (the leader and author left out), staff names (trimmed, distinct, at most
+    /// <see cref="MaxStaff"/>, 64 characters each). Every member must exist, be active and belong to one of
+    /// <paramref name="scopePaths"/> or below (skipped when no organiser is known yet, the organisers' own error stands).
+    /// Failures go to <paramref name="fail"/> with the keys <c>leaderId</c>, <c>authorId</c>, <c>memberIds</c>, <c>staffNames</c>.
+    /// </summary>
+    private static async Task<List<ResearchTeamMember>> TeamAsync(AppDbContext db, ResearchTeamInput input, IReadOnlyList<string> scopePaths, bool required,
+        Action<string, string> fail, CancellationToken ct)
+    {
+        var staffNames = (input.StaffNames ?? []).Select(n => Clean(n)).Where(n => n.Length > 0).Distinct().ToList();
+        if (staffNames.Count > MaxStaff) fail("staffNames", $"工作人员不能超过 {MaxStaff} 人。");
+        else if (staffNames.FirstOrDefault(n => n.Length > 64) is { } longName) fail("staffNames", $"工作人员姓名“{longName[..10]}…”过长（不超过 64 个字）。");
+
+        if (required && input.LeaderId is null) fail("leaderId", "请选择调研组组长（leaderId）。");
+        if (required && input.AuthorId is null) fail("authorId", "请选择执笔人（authorId）。");
+        var memberIds = (input.MemberIds ?? []).Distinct().Where(id => id != input.LeaderId && id != input.AuthorId).ToList();
+        if (memberIds.Count + 2 > MaxTeam) fail("memberIds", $"调研组委员不能超过 {MaxTeam} 人。");
+        var wanted = memberIds.Concat(new[] { input.LeaderId, input.AuthorId }.OfType<int>()).Distinct().ToList();
+        var members = await db.Members.AsNoTracking().Where(m => wanted.Contains(m.Id))
+            .Select(m => new { m.Id, m.Name, m.CommitteePath, m.IsActive }).ToDictionaryAsync(m => m.Id, ct);
+        string? Check(int id)
+        {
+            if (!members.TryGetValue(id, out var m)) return $"委员 {id} 不存在。";
+            if (!m.IsActive) return $"{m.Name}委员已不在任。";
+            if (scopePaths.Count > 0 && !scopePaths.Any(p => m.CommitteePath.StartsWith(p, StringComparison.Ordinal)))
+                return $"{m.Name}委员不属于组织单位或其下级政协，不能加入调研组。";
+            return null;
+        }
+        var ok = true;
+        if (input.LeaderId is { } lid && Check(lid) is { } leaderWhy) { fail("leaderId", "组长：" + leaderWhy); ok = false; }
+        if (input.AuthorId is { } aid && Check(aid) is { } authorWhy) { fail("authorId", "执笔人：" + authorWhy); ok = false; }
+        if (memberIds.Select(Check).FirstOrDefault(w => w is not null) is { } memberWhy) { fail("memberIds", "成员：" + memberWhy); ok = false; }
+        if (!ok || memberIds.Count + 2 > MaxTeam) return [];
+
+        var rows = new List<ResearchTeamMember>();
+        if (input.LeaderId is { } l) rows.Add(new ResearchTeamMember { Role = TeamRole.Leader, MemberId = l, Name = members[l].Name });
+        if (input.AuthorId is { } a) rows.Add(new ResearchTeamMember { Role = TeamRole.Author, MemberId = a, Name = members[a].Name });
+        rows.AddRange(memberIds.Select(id => new ResearchTeamMember { Role = TeamRole.Member, MemberId = id, Name = members[id].Name }));
+        rows.AddRange(staffNames.Select(n => new ResearchTeamMember { Role = TeamRole.Staff, Name = n }));
+        return rows;
+    }
+
+    /// <summary>True when the team has a leader and an author (members), as a plan needs before it is submitted.</summary>
+    public static bool HasLeaderAndAuthor(ResearchProject p) =>
+        p.Team.Any(t => t.Role == TeamRole.Leader && t.MemberId != null) && p.Team.Any(t => t.Role == TeamRole.Author && t.MemberId != null);
+
+    /// <summary>
+    /// Replaces the team of <paramref name="p"/> (organisers and team loaded) — <c>PUT /api/research/{id}/team</c>. Allowed to
+    /// staff who manage an organising committee (<see cref="ResearchAccess.CanManage"/>, 403 otherwise) until the report is
+    /// approved (409 then, and for a completed or cancelled project). The same checks as at creation
+    /// (<see cref="TeamAsync"/>: members of an organiser's committee or below, active), with leader and author required once
+    /// the plan has been submitted (optional while the project is being set up). Rows that stay keep their ids; a <c>team</c>
+    /// event records the new line-up; the duty records are written again for the new team (<see cref="WriteDutyAsync"/>;
+    /// none exist before the report is approved). Nothing changes on a refusal.
+    /// </summary>
+    public static async Task<(ResearchError? Error, Dictionary<string, string[]> Errors)> UpdateTeamAsync(AppDbContext db, ResearchProject p, ResearchTeamInput input,
+        CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ResearchAccess.CanManage(user, p)) return (new(403, "只有组织单位工作人员可以调整调研组。"), errors);
+        if (CancelledRefusal(p, "调整调研组") is { } cancelled) return (cancelled, errors);
+        if (p.ReportStatus is ReportStatus.Approved or ReportStatus.Sent || p.Status == ResearchStatus.Completed)
+            return (new(409, "调研报告已审定，调研组不能再调整（履职记录按审定时的调研组记入）。"), errors);
+        var paths = p.Organizers.Select(o => o.CommitteePath).DefaultIfEmpty(p.CommitteePath).ToList();
+        var required = p.Status != ResearchStatus.Planning;
+        if (required && input.LeaderId is null) errors["leaderId"] = ["调研方案已提交，调研组须有组长：请选择组长（leaderId）。"];
+        if (required && input.AuthorId is null) errors["authorId"] = ["调研方案已提交，调研组须有执笔人：请选择执笔人（authorId）。"];
+        var rows = await TeamAsync(db, input, paths, required, (k, m) => errors.TryAdd(k, [m]), ct);
+        if (errors.Count > 0) return (null, errors);
+        static string Key(ResearchTeamMember t) => $"{t.Role}:{t.MemberId}:{(t.MemberId is null ? t.Name : "")}";
+        var keep = rows.Select(Key).ToHashSet();
+        var have = p.Team.Select(Key).ToHashSet();
+        foreach (var old in p.Team.Where(t => !keep.Contains(Key(t))).ToList())
+        {
+            p.Team.Remove(old);
+            db.ResearchTeamMembers.Remove(old);
+        }
+        p.Team.AddRange(rows.Where(r => !have.Contains(Key(r))));
+        var now = clock.GetUtcNow();
+        p.UpdatedAt = now;
+        p.Events.Add(Event(p, "team", TeamLine(p.Team), user, now));
+        await WriteDutyAsync(db, p, clock, ct);
+        await db.SaveChangesAsync(ct);
+        return (null, errors);
+    }
+
+    /// <summary>The team in one line by role (组长：…；执笔人：…；成员：…；工作人员：…), roles without anyone left out.</summary>
+    private static string TeamLine(IEnumerable<ResearchTeamMember> team) =>
+        string.Join("；", ResearchWorkflow.Roles.Select(r => (r.Name, Names: team.Where(t => t.Role == r.Role).Select(t => t.Name).ToList()))
+            .Where(x => x.Names.Count > 0).Select(x => $"{x.Name}：{string.Join("、", x.Names)}")) is { Length: > 0 } line ? line : "调研组暂无成员";
+
+    /// <summary>The 409 every action of a cancelled project gets: 项目已取消，不能再<paramref name="what"/>; null otherwise.</summary>
+    internal static ResearchError? CancelledRefusal(ResearchProject p, string what) =>
+        p.Status == ResearchStatus.Cancelled ? new(409, $"项目已取消，不能再{what}。") : null;
+
+    /// <summary>Most characters of a cancellation's reason (the activities' cancel reason allows as many).</summary>
+    public const int MaxCancelReason = 500;
+
+    /// <summary>
+    /// Cancels <paramref name="p"/> (organisers loaded) — <c>POST /api/research/{id}/cancel</c>: staff who manage an organising
+    /// committee (403), before the report is sent (409 once sent or completed, or when already cancelled), with a reason
+    /// (400, key <c>reason</c>, at most <see cref="MaxCancelReason"/> characters). Field-work trips whose activity has not
+    /// started are cancelled through <see cref="ActivityRules.CancelAsync"/> with the same reason (the invited members are
+    /// notified there); trips under way or past stay as they are, with their attendance. A <c>cancel</c> event keeps the
+    /// reason. One transaction: an activity's refusal rolls everything back. Every later action is refused
+    /// (<see cref="CancelledRefusal"/>).
+    /// </summary>
+    public static async Task<ResearchError?> CancelAsync(AppDbContext db, ResearchProject p, string? reason, CurrentUser user, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ResearchAccess.CanManage(user, p)) return new(403, "只有组织单位工作人员可以取消调研视察项目。");
+        if (p.Status == ResearchStatus.Cancelled) return new(409, "项目已取消。");
+        if (p.ReportStatus == ReportStatus.Sent || p.Status == ResearchStatus.Completed) return new(409, "调研报告已报送，项目已完成，不能取消。");
+        var why = (reason ?? "").Trim();
+        if (why.Length == 0) return new(400, "请填写取消原因。", "reason");
+        if (why.Length > MaxCancelReason) return new(400, $"取消原因不能超过 {MaxCancelReason} 个字。", "reason");
+        var now = clock.GetUtcNow();
+        var projectId = p.Id;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var pending = await db.Activities.Where(a => db.ResearchFieldWork.Any(f => f.ResearchProjectId == projectId && f.ActivityId == a.Id)
+            && a.Status != ActivityStatus.Cancelled).ToListAsync(ct);
+        var cancelled = 0;
+        foreach (var a in pending.Where(a => a.StartsAt > now).OrderBy(a => a.StartsAt))
+        {
+            if (await ActivityRules.CancelAsync(db, a, why, clock, ct) is { } e)
+            {
+                await tx.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return new(e.Status, $"实地调研“{a.Title}”不能取消：{e.Message}", "reason");
+            }
+            cancelled++;
+        }
+        p.Status = ResearchStatus.Cancelled;
+        p.UpdatedAt = now;
+        p.Events.Add(Event(p, "cancel", cancelled > 0 ? $"{why}（同时取消尚未开始的实地调研 {cancelled} 次）" : why, user, now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return null;
     }
 
     /// <summary>The project with its organisers (lead first) and team, tracked; null when there is none.</summary>
@@ -152,7 +309,9 @@ public static partial class ResearchRules
     /// </summary>
     public static async Task<ResearchError?> PlanActAsync(AppDbContext db, ResearchProject p, string action, string? plan, string? note, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
-        var (edge, refusal) = ResearchWorkflow.PlanGraph.Resolve(p.Status, action, ResearchAccess.Actors(user, p));
+        var actors = ResearchAccess.Actors(user, p);
+        if (actors.Count > 0 && CancelledRefusal(p, "办理调研方案") is { } cancelled) return cancelled;
+        var (edge, refusal) = ResearchWorkflow.PlanGraph.Resolve(p.Status, action, actors);
         if (refusal is not null) return new(refusal.Status, refusal.Message);
         var text = (note ?? "").Trim();
         if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
@@ -160,6 +319,7 @@ public static partial class ResearchRules
         switch (action)
         {
             case "submit":
+                if (!HasLeaderAndAuthor(p)) return new(409, "提交调研方案前，请先在“调研组”中指定组长和执笔人。", "team");
                 var newPlan = plan is null ? p.Plan : plan.Trim();
                 if (newPlan.Length == 0) return new(400, "请填写调研方案（目的、内容、方式、时间安排）。", "plan");
                 if (newPlan.Length > 8000) return new(400, "调研方案不能超过 8000 个字。", "plan");
@@ -194,7 +354,8 @@ public static partial class ResearchRules
     {
         var actors = ResearchAccess.Actors(user, p);
         if (!actors.Contains(ResearchWorkflow.Office) && !actors.Contains(ResearchWorkflow.Author)) return (new(403, "只有执笔人和组织单位工作人员可以编辑调研报告。"), []);
-        if (p.Status is < ResearchStatus.PlanApproved or ResearchStatus.Cancelled or ResearchStatus.Completed)
+        if (CancelledRefusal(p, "修改报告") is { } cancelled) return (cancelled, []);
+        if (p.Status is < ResearchStatus.PlanApproved or ResearchStatus.Completed)
             return (new(409, p.Status < ResearchStatus.PlanApproved ? "调研方案批准后才能撰写报告。" : "项目已结束，不能修改报告。"), []);
         if (p.ReportStatus is not (ReportStatus.Draft or ReportStatus.Returned))
             return (new(409, $"报告“{ResearchWorkflow.ReportStatusName(p.ReportStatus)}”，不能修改；退回后才能再修改。"), []);
@@ -231,9 +392,10 @@ public static partial class ResearchRules
     /// </summary>
     public static async Task<ResearchError?> ReportActAsync(AppDbContext db, ResearchProject p, string action, string? note, string? sentTo, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
-        var (edge, refusal) = ResearchWorkflow.ReportGraph.Resolve(p.ReportStatus, action, ResearchAccess.Actors(user, p));
+        var actors = ResearchAccess.Actors(user, p);
+        if (actors.Count > 0 && CancelledRefusal(p, "办理调研报告") is { } cancelled) return cancelled;
+        var (edge, refusal) = ResearchWorkflow.ReportGraph.Resolve(p.ReportStatus, action, actors);
         if (refusal is not null) return new(refusal.Status, refusal.Message);
-        if (p.Status is ResearchStatus.Cancelled) return new(409, "项目已取消。");
         var text = (note ?? "").Trim();
         if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
         var now = clock.GetUtcNow();
@@ -339,8 +501,9 @@ public static partial class ResearchRules
     {
         var errors = new Dictionary<string, string[]>();
         if (!ResearchAccess.CanManage(user, p)) return (null, new(403, "只有组织单位工作人员可以安排实地调研。"), errors);
+        if (CancelledRefusal(p, "安排实地调研") is { } cancelled) return (null, cancelled, errors);
         if (p.Status is < ResearchStatus.PlanApproved) return (null, new(409, "调研方案批准后才能安排实地调研。"), errors);
-        if (p.Status is ResearchStatus.Completed or ResearchStatus.Cancelled) return (null, new(409, "项目已结束，不能再安排实地调研。"), errors);
+        if (p.Status is ResearchStatus.Completed) return (null, new(409, "项目已结束，不能再安排实地调研。"), errors);
         var kind = ResearchWorkflow.ParseFieldWorkKind(input.Kind);
         if (kind is null) errors["kind"] = ["请选择方式：visit（走访）、meeting（座谈）或 questionnaire（问卷）。"];
         var note = (input.Note ?? "").Trim();
@@ -388,7 +551,7 @@ public static partial class ResearchRules
         string? caption, int? fieldWorkId, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         if (!ResearchAccess.CanManage(user, p) && !ResearchAccess.IsOnTeam(user, p)) return (null, new(403, "只有调研组成员和组织单位工作人员可以上传记录和照片。"));
-        if (p.Status is ResearchStatus.Cancelled) return (null, new(409, "项目已取消。"));
+        if (CancelledRefusal(p, "上传记录和照片") is { } cancelled) return (null, cancelled);
         var name = Path.GetFileName(Clean(fileName).Replace('\\', '/'));
         if (name.Length == 0) return (null, new(400, "请选择要上传的文件。", "file"));
         if (content.Length == 0) return (null, new(400, "文件是空的。", "file"));
@@ -442,7 +605,7 @@ public static partial class ResearchRules
         if (kind is null) return (null, "", new(400, "成果类型应为 proposal（提案）、opinion（社情民意）、recommendation（建议）或 speech（大会发言）。", "kind"), errors);
         if (kind is ResearchOutputKind.Recommendation or ResearchOutputKind.Speech && !office)
             return (null, "", new(403, "建议和大会发言由组织单位工作人员登记。"), errors);
-        if (p.Status is ResearchStatus.Cancelled) return (null, "", new(409, "项目已取消。"), errors);
+        if (CancelledRefusal(p, "登记调研成果") is { } cancelled) return (null, "", cancelled, errors);
         var now = clock.GetUtcNow();
         var author = p.Team.FirstOrDefault(t => t.Role == TeamRole.Author && t.MemberId != null)?.MemberId;
         var actingMember = onTeam ? user.MemberId : null;

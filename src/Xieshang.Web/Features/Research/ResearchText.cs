@@ -38,6 +38,10 @@ public static class ResearchDisplay
     /// <summary>A day as yyyy-MM-dd (empty for none).</summary>
     public static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
+    /// <summary>Staff names typed in one field, split at commas (，,), 顿号 (、), spaces and line breaks; empty parts dropped.</summary>
+    public static string[] SplitNames(string? text) =>
+        (text ?? "").Split(['，', ',', '、', ' ', '　', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>A size in KB or MB.</summary>
     public static string Size(long bytes) => bytes >= 1048576
         ? (bytes / 1048576.0).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " MB"

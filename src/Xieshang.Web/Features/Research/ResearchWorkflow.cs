@@ -182,6 +182,8 @@ public static class ResearchWorkflow
         "file" => "上传记录或照片",
         "output" => "登记成果",
         "share" => "共享报告",
+        "team" => "调整调研组",
+        "cancel" => "取消项目",
         _ => action,
     };
 }

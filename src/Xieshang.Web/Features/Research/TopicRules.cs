@@ -17,7 +17,8 @@ public sealed record ResearchTopicInput(string? Title, string? Background, DateO
 /// <summary>
 /// Body of <c>POST /api/topics/{id}/claim</c>: exactly one claimant — a sector or a special committee of the topic's
 /// committee (staff claim for them), or a member (a member claims for themself; an empty body from a member means
-/// themself). Staff may name the team's leader and author (member ids) for a sector or special committee's project.
+/// themself). Staff may name the team's leader and author (member ids) for a sector or special committee's project, or leave
+/// them for later: <c>{"sectorId"}</c> alone is enough, the team is set on the project before its plan is submitted.
 /// </summary>
 public sealed record TopicClaimInput(int? SectorId = null, int? SpecialCommitteeId = null, int? MemberId = null, int? LeaderId = null, int? AuthorId = null);
 
@@ -25,7 +26,8 @@ public sealed record TopicClaimInput(int? SectorId = null, int? SpecialCommittee
 /// The rules of claimed topics (领题调研, DOMAIN.md §4.6): staff publish topics drawn from the Party committee's and
 /// government's key tasks; sectors, special committees and members of the topic's committee claim them until the deadline,
 /// at most <see cref="ResearchTopic.MaxClaims"/> times and once per claimant; each claim becomes a research project
-/// (through <see cref="ResearchRules.CreateAsync"/>, <see cref="ResearchProject.TopicClaimId"/> set) linked from the topic
+/// (through <c>ResearchRules.CreateAsync</c> with <see cref="ResearchOrigin.TopicClaim"/>, as the claiming account itself —
+/// the claim's own checks are the permission; <see cref="ResearchProject.TopicClaimId"/> set) linked from the topic
 /// (<see cref="WorkLink"/> Topic → Research). The limit holds under concurrent claims: each claim takes a numbered slot and
 /// the database's unique index on (topic, slot) lets only one claim have it. A refusal changes nothing.
 /// </summary>
@@ -159,7 +161,7 @@ public static class TopicRules
             };
             var research = new ResearchInput(topic.Title, ResearchWorkflow.KindCode(ResearchKind.Research), [topic.Committee!.Code], leaderId, null, authorId,
                 Background: topic.Background);
-            var (project, error, errors) = await JointResearchRules.CreateLinkedProjectAsync(db, research, OnBehalfOfOffice(user, topic), clock,
+            var (project, error, errors) = await JointResearchRules.CreateLinkedProjectAsync(db, research, user, ResearchOrigin.TopicClaim, clock,
                 _ => db.TopicClaims.Add(claim),
                 async p =>
                 {
@@ -188,16 +190,6 @@ public static class TopicRules
             && ((input.SectorId != null && c.SectorId == input.SectorId)
                 || (input.SpecialCommitteeId != null && c.SpecialCommitteeId == input.SpecialCommitteeId)
                 || (input.MemberId != null && c.MemberId == input.MemberId)), ct);
-
-    /// <summary>
-    /// The account the claim's project is created as: the claimer, acting for the topic committee's office. The claim has
-    /// been authorised above (a member claims for themself; staff for their committee's sector or special committee), and
-    /// <see cref="ResearchRules.CreateAsync"/> admits staff only, so a member's claim creates the project in the office's name
-    /// with the member's own user name and display name on the project and its events.
-    /// </summary>
-    private static CurrentUser OnBehalfOfOffice(CurrentUser user, ResearchTopic topic) =>
-        user.IsStaff || user.IsAdmin ? user
-            : user with { Roles = new HashSet<string> { Roles.Staff }, CommitteeId = topic.CommitteeId, CommitteeCode = topic.Committee!.Code, CommitteePath = topic.CommitteePath };
 
     /// <summary>A China day as yyyy-MM-dd.</summary>
     public static string ResearchDay(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -56,19 +56,31 @@ public abstract class JointResearchTests(AppFactory app)
         return (await Json(res)).GetProperty("id").GetInt32();
     }
 
-    /// <summary>The report of <paramref name="id"/> approved (or sent) with findings and suggestions, as its report workflow would leave it.</summary>
-    private Task ReportAsync(int id, ReportStatus status, string findings, string suggestions) => app.WithDbAsync(async db =>
+    /// <summary>
+    /// Takes sub-project <paramref name="id"/> of committee <paramref name="code"/> through the real workflow by the API up to
+    /// <paramref name="status"/>: the city's staff submit the plan, the committee's leader approves it, the staff write the
+    /// report with the findings and suggestions and submit it; then (approved, sent) the leader approves it and (sent) the
+    /// staff send it to the city.
+    /// </summary>
+    private async Task ReportAsync(int id, string code, ReportStatus status, string findings, string suggestions)
     {
-        var p = await db.ResearchProjects.FirstAsync(x => x.Id == id);
-        p.ReportStatus = status;
-        p.Status = status == ReportStatus.Sent ? ResearchStatus.Completed : ResearchStatus.Reporting;
-        p.Findings = findings;
-        p.Suggestions = suggestions;
-        p.ReportApprovedAt = DateTimeOffset.UtcNow.AddDays(-2);
-        if (status == ReportStatus.Sent) p.ReportSentAt = DateTimeOffset.UtcNow.AddDays(-1);
-        await db.SaveChangesAsync();
-        return 0;
-    });
+        var leaderName = $"leader.{code}";
+        await TestAccounts.EnsureAsync(app, leaderName, Roles.Leader, code);
+        var staff = await app.ClientAsAsync(City);
+        var leader = await app.ClientAsAsync(leaderName);
+        async Task Ok(Task<HttpResponseMessage> call, string what)
+        {
+            var res = await call;
+            Assert.True(res.StatusCode == HttpStatusCode.OK, $"{what}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+        }
+        await Ok(staff.PostAsJsonAsync($"/api/research/{id}/plan/actions/submit", new { plan = "走访、座谈、问卷。" }), "plan submit");
+        await Ok(leader.PostAsJsonAsync($"/api/research/{id}/plan/actions/approve", new { }), "plan approve");
+        await Ok(staff.PutAsJsonAsync($"/api/research/{id}/report", new { title = "调研报告", body = "<p>报告正文。</p>", findings, suggestions }), "report save");
+        await Ok(staff.PostAsJsonAsync($"/api/research/{id}/report/actions/submit", new { }), "report submit");
+        if (status is ReportStatus.Approved or ReportStatus.Sent) await Ok(leader.PostAsJsonAsync($"/api/research/{id}/report/actions/approve", new { }), "report approve");
+        if (status is ReportStatus.Sent) await Ok(staff.PostAsJsonAsync($"/api/research/{id}/report/actions/send", new { sentTo = "市政协" }), "report send");
+        Assert.Equal(status, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == id).Select(p => p.ReportStatus).FirstAsync()));
+    }
 
     [Fact]
     public async Task Sub_projects_are_created_below_the_parent_once_per_committee_and_invited_districts_join()
@@ -144,7 +156,7 @@ public abstract class JointResearchTests(AppFactory app)
         var early = await zhongshan.PostAsync($"/api/research/{zs}/share", null);
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Contains("审定后才能共享", await Detail(early));
-        await ReportAsync(zs, ReportStatus.Approved, "钟山区担保机构代偿能力弱。", "设立区级风险补偿资金池。");
+        await ReportAsync(zs, "520201", ReportStatus.Approved, "钟山区担保机构代偿能力弱。", "设立区级风险补偿资金池。");
         Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PostAsync($"/api/research/{zs}/share", null)).StatusCode);
 
         // Before sharing: 水城区 sees the parent and its own sub-project, not 钟山区's (row, report, project).
@@ -180,6 +192,77 @@ public abstract class JointResearchTests(AppFactory app)
         Assert.True(Math.Abs((second - first).TotalMilliseconds) < 1, $"{first:O} vs {second:O}");
     }
 
+    [Fact]
+    public async Task The_issues_bare_body_adds_a_sub_project_whose_team_is_set_before_the_plan_is_submitted()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("基层医疗卫生服务能力同题调研");
+        // Exactly the issue's body: {"committeeCode"}.
+        var res = await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "520203" });
+        Assert.True(res.StatusCode == HttpStatusCode.Created, $"{(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+        var sub = (await Json(res)).GetProperty("id").GetInt32();
+        var d = await Json(await city.GetAsync($"/api/research/{sub}"));
+        Assert.Empty(d.GetProperty("team").EnumerateArray());
+        Assert.False(d.GetProperty("teamComplete").GetBoolean());
+        Assert.True(d.GetProperty("canEditTeam").GetBoolean());
+        // The plan cannot be submitted without a leader and an author: a Chinese message that says so, nothing changed.
+        var early = await city.PostAsJsonAsync($"/api/research/{sub}/plan/actions/submit", new { plan = "走访三个乡镇卫生院。" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("组长和执笔人", await Detail(early));
+        Assert.Equal(ResearchStatus.Planning, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == sub).Select(p => p.Status).FirstAsync()));
+        // 六枝特区's staff set the team on their sub-project, then the plan goes.
+        var (leader, author) = await TeamAsync("520203");
+        await TestAccounts.EnsureAsync(app, "staff.520203", Roles.Staff, "520203");
+        var own = await app.ClientAsAsync("staff.520203");
+        var team = await own.PutAsJsonAsync($"/api/research/{sub}/team", new { leaderId = leader, authorId = author, memberIds = Array.Empty<int>(), staffNames = new[] { "陈干事" } });
+        Assert.True(team.StatusCode == HttpStatusCode.OK, await team.Content.ReadAsStringAsync());
+        Assert.True((await Json(team)).GetProperty("teamComplete").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await own.PostAsJsonAsync($"/api/research/{sub}/plan/actions/submit", new { plan = "走访三个乡镇卫生院。" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_invited_committee_reads_the_parent_but_no_unshared_sub_report_and_an_uninvited_sibling_reads_nothing()
+    {
+        var city = await app.ClientAsAsync(City);
+        var parent = await ParentAsync("县域医共体建设同题调研");
+        var zs = await SubAsync(city, parent, "520201");
+        await ReportAsync(zs, "520201", ReportStatus.Approved, "钟山区医共体牵头医院辐射不足。", "推进县乡一体化管理。");
+        Assert.Equal(HttpStatusCode.OK, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520204" } })).StatusCode);
+
+        // 水城区, invited and not yet joined: the parent's topic and background by API and page, the board, but no sub-project.
+        var shuicheng = await app.ClientAsAsync(Shuicheng);
+        var res = await shuicheng.GetAsync($"/api/research/{parent}");
+        Assert.True(res.StatusCode == HttpStatusCode.OK, $"{(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+        var d = await Json(res);
+        Assert.Equal("县域医共体建设同题调研", d.GetProperty("title").GetString());
+        Assert.Equal("全市统一部署，各区县政协同题调研。", d.GetProperty("background").GetString());
+        Assert.False(d.GetProperty("canManage").GetBoolean());
+        var page = await app.SignedInPageClientAsync(Shuicheng);
+        var html = await page.GetHtmlAsync($"/research/{parent}");
+        Assert.Contains("县域医共体建设同题调研", html);
+        Assert.Contains("全市统一部署", html);
+        var board = await page.GetHtmlAsync($"/research/{parent}/joint");
+        Assert.DoesNotContain("辐射不足", board);
+        Assert.Empty((await Json(await shuicheng.GetAsync($"/api/research/{parent}/subprojects"))).EnumerateArray());
+        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.GetAsync($"/api/research/{zs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.GetAsync($"/api/research/{zs}/report.docx")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await page.GetAsync($"/research/{zs}")).StatusCode);
+        Assert.DoesNotContain((await Json(await shuicheng.GetAsync("/api/research"))).EnumerateArray(), x => x.GetProperty("id").GetInt32() == zs);
+        // The parent is in its list; it may not act on it.
+        Assert.Contains((await Json(await shuicheng.GetAsync("/api/research"))).EnumerateArray(), x => x.GetProperty("id").GetInt32() == parent);
+        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PostAsJsonAsync($"/api/research/{parent}/cancel", new { reason = "越权" })).StatusCode);
+
+        // 六枝特区, a sibling county not invited: neither the parent nor the sub-project, by API or page.
+        await TestAccounts.EnsureAsync(app, "staff.520203", Roles.Staff, "520203");
+        var liuzhi = await app.ClientAsAsync("staff.520203");
+        Assert.Equal(HttpStatusCode.Forbidden, (await liuzhi.GetAsync($"/api/research/{parent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liuzhi.GetAsync($"/api/research/{zs}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liuzhi.GetAsync($"/api/research/{parent}/subprojects")).StatusCode);
+        var liuzhiPage = await app.SignedInPageClientAsync("staff.520203");
+        Assert.Equal(HttpStatusCode.Forbidden, (await liuzhiPage.GetAsync($"/research/{parent}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await liuzhiPage.GetAsync($"/research/{parent}/joint")).StatusCode);
+    }
+
     private static async Task<CurrentUser> UserAsync(Xieshang.Web.Infrastructure.Data.AppDbContext db, string userName)
     {
         var u = await db.Users.FirstAsync(x => x.UserName == userName);
@@ -196,9 +279,9 @@ public abstract class JointResearchTests(AppFactory app)
         var zs = await SubAsync(city, parent, "520201");
         var lz = await SubAsync(city, parent, "520203");
         Assert.Equal(HttpStatusCode.OK, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520281" } })).StatusCode);
-        await ReportAsync(zs, ReportStatus.Approved, "钟山区城郊供水管网老化。", "实施管网改造三年行动。");
-        await ReportAsync(sc, ReportStatus.Sent, "水城区高海拔村寨季节性缺水。", "建设小型蓄水工程。");
-        await ReportAsync(lz, ReportStatus.Submitted, "六枝特区草稿里的发现。", "六枝特区草稿里的建议。");
+        await ReportAsync(zs, "520201", ReportStatus.Approved, "钟山区城郊供水管网老化。", "实施管网改造三年行动。");
+        await ReportAsync(sc, "520204", ReportStatus.Sent, "水城区高海拔村寨季节性缺水。", "建设小型蓄水工程。");
+        await ReportAsync(lz, "520203", ReportStatus.Submitted, "六枝特区草稿里的发现。", "六枝特区草稿里的建议。");
 
         var res = await city.GetAsync($"/api/research/{parent}/combined.docx");
         Assert.Equal(HttpStatusCode.OK, res.StatusCode);
@@ -236,7 +319,7 @@ public abstract class JointResearchTests(AppFactory app)
         var city = await app.ClientAsAsync(City);
         var parent = await ParentAsync("城市社区治理同题调研");
         var zs = await SubAsync(city, parent, "520201");
-        await ReportAsync(zs, ReportStatus.Approved, "发现", "建议");
+        await ReportAsync(zs, "520201", ReportStatus.Approved, "发现", "建议");
         var other = await ParentAsync("另一项调研");
         var (leader, author) = await TeamAsync("520203");
         var writes = new (string Url, object? Body)[]

@@ -240,6 +240,170 @@ public abstract class ResearchApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Managing_staff_change_the_team_with_the_creation_rules_until_the_report_is_approved()
+    {
+        // A 钟山区 project: its staff manage it, leader.520201 approves, member.520201 writes it; 水城区's members are outside its scope.
+        const string Staff = Zhongshan, DistrictLeader = "leader.520201", DistrictAuthor = "member.520201";
+        var (id, authorId, leaderId, memberId) = await CreateAsync(Staff, "520201", DistrictAuthor, "关于老城区改造中历史建筑保护的调研");
+        var staff = await app.ClientAsAsync(Staff);
+        var city = await MembersOf("520201", 6, authorId, leaderId, memberId);
+        var outside = await MembersOf("520204", 1);
+        var inactive = await app.WithDbAsync(async db =>
+        {
+            var m = await db.Members.FirstAsync(x => x.Id == city[5]);
+            m.IsActive = false;
+            await db.SaveChangesAsync();
+            return m.Id;
+        });
+        Task<HttpResponseMessage> Put(HttpClient c, object body) => c.PutAsJsonAsync($"/api/research/{id}/team", body);
+
+        // Bad input: field keys and Chinese messages, nothing changed.
+        var before = await SnapshotAsync();
+        async Task<JsonElement> Bad(object body)
+        {
+            var res = await Put(staff, body);
+            Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+            var json = await Json(res);
+            Assert.False(string.IsNullOrEmpty(json.GetProperty("detail").GetString()));
+            return json.GetProperty("errors");
+        }
+        Assert.Contains("不存在", (await Bad(new { leaderId = 99999999, authorId })).GetProperty("leaderId")[0].GetString());
+        Assert.Contains("不属于组织单位", (await Bad(new { leaderId = leaderId, authorId = authorId, memberIds = new[] { outside[0] } })).GetProperty("memberIds")[0].GetString());
+        Assert.Contains("不在任", (await Bad(new { leaderId = leaderId, authorId = inactive })).GetProperty("authorId")[0].GetString());
+        Assert.Contains("不能超过", (await Bad(new { leaderId = leaderId, authorId = authorId, staffNames = Enumerable.Range(1, 21).Select(i => $"干事{i}").ToArray() })).GetProperty("staffNames")[0].GetString());
+        Assert.Equal(before, await SnapshotAsync());
+
+        // Wrong role or committee: the author and a member on the team, the leader, another district's staff, a unit.
+        await TestAccounts.EnsureAsync(app, "unit.520201.team", Roles.HandlingUnit, "520201");
+        foreach (var who in new[] { DistrictAuthor, DistrictLeader, Shuicheng, "member.520204", "unit.520201.team" })
+        {
+            var res = await Put(await app.ClientAsAsync(who), new { leaderId = city[0], authorId = city[1] });
+            Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{who}: {(int)res.StatusCode}");
+            Assert.False(string.IsNullOrEmpty(await Detail(res)));
+        }
+        Assert.Equal(before, await SnapshotAsync());
+
+        // A new line-up; the leader repeated among the members counts once.
+        var ok = await Put(staff, new { leaderId = city[0], authorId = authorId, memberIds = new[] { memberId, city[2], city[0] }, staffNames = new[] { "王秘书", "李干事" } });
+        Assert.True(ok.StatusCode == HttpStatusCode.OK, await ok.Content.ReadAsStringAsync());
+        var d = await Json(ok);
+        var team = d.GetProperty("team").EnumerateArray().Select(t => $"{t.GetProperty("role").GetString()}:{(t.GetProperty("memberId").ValueKind == JsonValueKind.Null ? t.GetProperty("name").GetString() : t.GetProperty("memberId").GetInt32().ToString())}").ToList();
+        Assert.Equal([$"leader:{city[0]}", $"author:{authorId}", $"member:{memberId}", $"member:{city[2]}", "staff:王秘书", "staff:李干事"], team);
+        Assert.Equal("team", d.GetProperty("events").EnumerateArray().Last().GetProperty("action").GetString());
+        Assert.Contains("组长：", d.GetProperty("events").EnumerateArray().Last().GetProperty("note").GetString());
+        // The former leader is off the team: no longer readable as a team member's project.
+        Assert.DoesNotContain(leaderId, await app.WithDbAsync(db => db.ResearchTeamMembers.Where(t => t.ResearchProjectId == id).Select(t => t.MemberId).ToListAsync()));
+
+        // After the plan is submitted a leader and an author are required.
+        Assert.Equal(HttpStatusCode.OK, (await Plan(staff, id, "submit", "调研方案")).StatusCode);
+        var noLeader = await Bad(new { authorId = authorId });
+        Assert.Contains("组长", noLeader.GetProperty("leaderId")[0].GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Plan(await app.ClientAsAsync(DistrictLeader), id, "approve")).StatusCode);
+
+        // Once the report is approved the team is fixed: 409 and the duty records stay with the approved team.
+        var author = await app.ClientAsAsync(DistrictAuthor);
+        Assert.Equal(HttpStatusCode.OK, (await author.PutAsJsonAsync($"/api/research/{id}/report", new { title = "报告", body = "<p>正文</p>" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(author, id, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(await app.ClientAsAsync(DistrictLeader), id, "approve")).StatusCode);
+        var duties = await app.WithDbAsync(db => db.DutyRecords.Where(r => r.Source == ResearchRules.DutySource && r.SourceId == id).Select(r => r.MemberId).OrderBy(x => x).ToListAsync());
+        Assert.Equal(new[] { city[0], authorId, memberId, city[2] }.Order(), duties);
+        var frozen = await SnapshotAsync();
+        var late = await Put(staff, new { leaderId = city[3], authorId = authorId });
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        Assert.Contains("审定", await Detail(late));
+        Assert.Equal(frozen, await SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_project_and_its_trips_that_have_not_started_and_every_later_action_is_refused()
+    {
+        var (id, _, _, _) = await CreateAsync(title: "关于城区内涝治理的视察");
+        await ApprovePlanAsync(id);
+        var staff = await app.ClientAsAsync(City);
+        async Task<int> TripAsync(int days)
+        {
+            var start = new DateTimeOffset(DateTimeOffset.UtcNow.AddDays(days).Date.AddHours(1), TimeSpan.Zero);
+            var res = await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", new { kind = "visit", startsAt = start, endsAt = start.AddHours(3), place = "钟山区荷城街道" });
+            Assert.True(res.StatusCode == HttpStatusCode.Created, await res.Content.ReadAsStringAsync());
+            return (await Json(res)).GetProperty("activityId").GetInt32();
+        }
+        var later = await TripAsync(15);
+        var started = await TripAsync(16);
+        // The second trip has begun (moved into the past as if its day had come).
+        await app.WithDbAsync(db => db.Activities.Where(a => a.Id == started).ExecuteUpdateAsync(x => x
+            .SetProperty(a => a.StartsAt, DateTimeOffset.UtcNow.AddHours(-1)).SetProperty(a => a.EndsAt, DateTimeOffset.UtcNow.AddHours(2))));
+
+        // Wrong role and committee: refused; no reason: 400; nothing changed.
+        var before = await SnapshotAsync();
+        foreach (var who in new[] { CityLeader, Author, Zhongshan, "member.520201" })
+        {
+            var res = await (await app.ClientAsAsync(who)).PostAsJsonAsync($"/api/research/{id}/cancel", new { reason = "越权" });
+            Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{who}: {(int)res.StatusCode}");
+            Assert.False(string.IsNullOrEmpty(await Detail(res)));
+        }
+        var noReason = await staff.PostAsJsonAsync($"/api/research/{id}/cancel", new { reason = " " });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("取消原因", await Detail(noReason));
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostAsJsonAsync($"/api/research/{id}/cancel", new { reason = new string('因', 501) })).StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+
+        var ok = await staff.PostAsJsonAsync($"/api/research/{id}/cancel", new { reason = "市委调整了年度视察计划" });
+        Assert.True(ok.StatusCode == HttpStatusCode.OK, await ok.Content.ReadAsStringAsync());
+        var d = await Json(ok);
+        Assert.Equal("cancelled", d.GetProperty("status").GetString());
+        Assert.Contains("市委调整了年度视察计划", d.GetProperty("cancelReason").GetString());
+        Assert.False(d.GetProperty("canCancel").GetBoolean());
+        Assert.False(d.GetProperty("canEditTeam").GetBoolean());
+        Assert.Empty(d.GetProperty("reportActions").EnumerateArray());
+        var (laterStatus, laterReason, startedStatus) = await app.WithDbAsync(async db =>
+        {
+            var a = await db.Activities.FirstAsync(x => x.Id == later);
+            var b = await db.Activities.FirstAsync(x => x.Id == started);
+            return (a.Status, a.CancelReason, b.Status);
+        });
+        Assert.Equal(ActivityStatus.Cancelled, laterStatus);
+        Assert.Equal("市委调整了年度视察计划", laterReason);
+        Assert.Equal(ActivityStatus.Published, startedStatus);
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "activity.cancelled" && n.Link == $"/activities/{later}")));
+
+        // Every later action: 409 with a message that says the project is cancelled; nothing changes.
+        var after = await SnapshotAsync();
+        var author = await app.ClientAsAsync(Author);
+        var start = DateTimeOffset.UtcNow.AddDays(30);
+        foreach (var (client, method, url, body) in new (HttpClient, string, string, object?)[]
+        {
+            (staff, "POST", $"/api/research/{id}/plan/actions/submit", new { plan = "再提交" }),
+            (staff, "PUT", $"/api/research/{id}/team", new { leaderId = 1, authorId = 1 }),
+            (author, "PUT", $"/api/research/{id}/report", new { title = "报告", body = "<p>正文</p>" }),
+            (author, "POST", $"/api/research/{id}/report/actions/submit", new { }),
+            (staff, "POST", $"/api/research/{id}/fieldwork", new { kind = "visit", startsAt = start, endsAt = start.AddHours(2), place = "某地" }),
+            (staff, "POST", $"/api/research/{id}/outputs", new { kind = "speech", title = "发言", text = "内容" }),
+            (author, "POST", $"/api/research/{id}/outputs", new { kind = "proposal" }),
+            (staff, "POST", $"/api/research/{id}/cancel", new { reason = "再取消" }),
+        })
+        {
+            var res = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(body) });
+            Assert.True(res.StatusCode == HttpStatusCode.Conflict, $"{method} {url}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+            Assert.Contains("已取消", await Detail(res));
+        }
+        var upload = await author.PostAsync($"/api/research/{id}/files", new MultipartFormDataContent { { new ByteArrayContent([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1]), "file", "a.png" } });
+        Assert.Equal(HttpStatusCode.Conflict, upload.StatusCode);
+        Assert.Contains("已取消", await Detail(upload));
+        Assert.Equal(after, await SnapshotAsync());
+
+        // A sent report's project cannot be cancelled (the workflow test sends one; here the rule on a fresh project).
+        var (sentId, _, _, _) = await CreateAsync(title: "已报送的调研");
+        await ApprovePlanAsync(sentId);
+        Assert.Equal(HttpStatusCode.OK, (await author.PutAsJsonAsync($"/api/research/{sentId}/report", new { title = "报告", body = "<p>正文</p>" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(author, sentId, "submit")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(await app.ClientAsAsync(CityLeader), sentId, "approve")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Report(staff, sentId, "send", sentTo: "市委")).StatusCode);
+        var tooLate = await staff.PostAsJsonAsync($"/api/research/{sentId}/cancel", new { reason = "想取消" });
+        Assert.Equal(HttpStatusCode.Conflict, tooLate.StatusCode);
+        Assert.Contains("已报送", await Detail(tooLate));
+    }
+
+    [Fact]
     public async Task Field_work_is_an_activity_with_the_team_invited_and_its_attendance_counted()
     {
         var (id, authorId, leaderId, memberId) = await CreateAsync();

@@ -60,6 +60,57 @@ public abstract class ResearchPagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Staff_change_the_team_and_cancel_the_project_on_the_detail_page_and_a_member_may_do_neither()
+    {
+        var own = await MembersOf("520201", 4);
+        var api = await app.ClientAsAsync("staff.520201");
+        var created = await api.PostAsJsonAsync("/api/research", new
+        {
+            title = "关于背街小巷整治的视察", kind = "inspection", organizerCodes = new[] { "520201" }, leaderId = own[0], authorId = own[1],
+        });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        var url = $"/research/{id}";
+        var staff = await app.SignedInPageClientAsync("staff.520201");
+        var page = await staff.GetHtmlAsync(url);
+        Assert.Contains("保存调研组", page);
+        Assert.Contains("确认取消项目", page);
+
+        // An unknown member: the rule's message, the typed staff names shown again, the team unchanged.
+        var bad = await staff.PostAsync(url, Form(PageClient.Token(page), "team", ("leaderId", own[0].ToString()), ("authorId", "99999999"), ("staffNames", "周干事")));
+        var badHtml = await bad.HtmlAsync();
+        Assert.Contains("执笔人：委员 99999999 不存在", badHtml);
+        Assert.Contains("value=\"周干事\"", badHtml);
+        Assert.Equal(2, await app.WithDbAsync(db => db.ResearchTeamMembers.CountAsync(t => t.ResearchProjectId == id)));
+        var saved = await staff.PostAsync(url, Form(PageClient.Token(page), "team", ("leaderId", own[2].ToString()), ("authorId", own[1].ToString()),
+            ("memberIds", own[3].ToString()), ("staffNames", "周干事、吴干事")));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var roles = (await app.WithDbAsync(db => db.ResearchTeamMembers.Where(t => t.ResearchProjectId == id).ToListAsync()))
+            .OrderBy(t => t.Role).ThenBy(t => t.Name, StringComparer.Ordinal).Select(t => $"{t.Role}:{t.MemberId?.ToString() ?? t.Name}").ToList();
+        Assert.Equal([$"Leader:{own[2]}", $"Member:{own[3]}", $"Author:{own[1]}", .. new[] { "Staff:吴干事", "Staff:周干事" }.Order(StringComparer.Ordinal)], roles);
+        Assert.Contains("吴干事", await staff.GetHtmlAsync(url));
+
+        // A team member may not post either form: the rule's message, nothing changed.
+        await TestAccounts.EnsureAsync(app, "member.team.520201", Roles.Member, "520201", own[1]);
+        var member = await app.SignedInPageClientAsync("member.team.520201");
+        var memberPage = await member.GetHtmlAsync(url);
+        Assert.DoesNotContain("保存调研组", memberPage);
+        Assert.Contains("只有组织单位工作人员可以调整调研组", await (await member.PostAsync(url, Form(PageClient.Token(memberPage), "team", ("leaderId", own[1].ToString()), ("authorId", own[1].ToString())))).HtmlAsync());
+        Assert.Contains("只有组织单位工作人员可以取消", await (await member.PostAsync(url, Form(PageClient.Token(memberPage), "cancel", ("reason", "不想做了")))).HtmlAsync());
+        Assert.Equal(ResearchStatus.Planning, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == id).Select(p => p.Status).FirstAsync()));
+
+        // Cancel without a reason: the message; with one: the banner with the reason, no team or cancel form any more.
+        Assert.Contains("请填写取消原因", await (await staff.PostAsync(url, Form(PageClient.Token(page), "cancel", ("reason", "")))).HtmlAsync());
+        var cancelled = await staff.PostAsync(url, Form(PageClient.Token(page), "cancel", ("reason", "与区人大视察重复")));
+        Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
+        var after = await staff.GetHtmlAsync(url);
+        Assert.Contains("项目已取消", after);
+        Assert.Contains("与区人大视察重复", after);
+        Assert.DoesNotContain("保存调研组", after);
+        Assert.DoesNotContain("确认取消项目", after);
+        Assert.Contains("项目已取消，不能再办理调研方案", await (await staff.PostAsync(url, Form(PageClient.Token(after), "plan", ("action", "submit"), ("plan", "方案")))).HtmlAsync());
+    }
+
+    [Fact]
     public async Task Each_role_uses_its_forms_on_the_detail_page_and_others_are_refused()
     {
         await ProposalScenario.EnsureSessionAsync(app, "520200");

@@ -67,6 +67,13 @@ public abstract class TopicClaimTests(AppFactory app)
         Assert.Equal(memberId, claim.MemberId);
         Assert.True(await app.WithDbAsync(db => db.WorkLinks.AnyAsync(l => l.FromType == WorkItemType.Topic && l.FromId == topic && l.ToType == WorkItemType.Research && l.ToId == researchId)));
         Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "research.topic.claimed" && db.Users.Any(u => u.Id == n.UserId && u.UserName == "staff.520201"))));
+        // The project is the member's own doing: created by their account, the timeline under their name (no office identity).
+        var account = await app.WithDbAsync(db => db.Users.FirstAsync(u => u.UserName == "member.520201"));
+        Assert.Equal("member.520201", project.CreatedBy);
+        var created = await app.WithDbAsync(db => db.ResearchEvents.SingleAsync(e => e.ResearchProjectId == researchId && e.Action == "create"));
+        Assert.Equal(account.Id, created.ByUserId);
+        Assert.Equal(string.IsNullOrEmpty(account.DisplayName) ? "member.520201" : account.DisplayName, created.ByName);
+        Assert.Contains(project.Team, t => t.Role == TeamRole.Author && t.MemberId == memberId);
 
         // The same member again: refused with a clear message.
         var again = await member.PostAsJsonAsync($"/api/topics/{topic}/claim", new { memberId });
@@ -110,6 +117,31 @@ public abstract class TopicClaimTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
         Assert.Contains("已关闭", await Detail(closed));
         Assert.Equal(2, await app.WithDbAsync(db => db.TopicClaims.CountAsync(c => c.TopicId == topic || c.TopicId == late || c.TopicId == closedTopic)));
+    }
+
+    [Fact]
+    public async Task Staff_claim_for_a_sector_or_special_committee_with_the_issues_bare_body_and_set_the_team_later()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var topic = await PublishAsync(staff, "520200", "数字经济与实体经济融合发展", max: 3);
+        var sector = (await SectorsAsync("520200"))[0];
+        var special = await app.WithDbAsync(db => db.SpecialCommittees.Where(s => s.Committee!.Code == "520200").Select(s => s.Id).FirstAsync());
+        // Exactly the issue's bodies: {"sectorId"} and {"specialCommitteeId"}.
+        var bySector = await staff.PostAsJsonAsync($"/api/topics/{topic}/claim", new { sectorId = sector });
+        Assert.True(bySector.StatusCode == HttpStatusCode.OK, $"{(int)bySector.StatusCode} {await bySector.Content.ReadAsStringAsync()}");
+        var bySpecial = await staff.PostAsJsonAsync($"/api/topics/{topic}/claim", new { specialCommitteeId = special });
+        Assert.True(bySpecial.StatusCode == HttpStatusCode.OK, $"{(int)bySpecial.StatusCode} {await bySpecial.Content.ReadAsStringAsync()}");
+        var researchId = (await Json(bySector)).GetProperty("researchId").GetInt32();
+        var d = await Json(await staff.GetAsync($"/api/research/{researchId}"));
+        Assert.Empty(d.GetProperty("team").EnumerateArray());
+        Assert.Equal("staff.520200", d.GetProperty("createdBy").GetString());
+        // The team comes before the plan: submit refused with the reason, then the team set and the plan submitted.
+        var early = await staff.PostAsJsonAsync($"/api/research/{researchId}/plan/actions/submit", new { plan = "调研方案" });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("组长和执笔人", await Detail(early));
+        var (leader, author) = await TeamAsync("520200");
+        Assert.Equal(HttpStatusCode.OK, (await staff.PutAsJsonAsync($"/api/research/{researchId}/team", new { leaderId = leader, authorId = author })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsJsonAsync($"/api/research/{researchId}/plan/actions/submit", new { plan = "调研方案" })).StatusCode);
     }
 
     [Fact]
