@@ -3,7 +3,6 @@ using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Consultations;
 using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Proposals;
-using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
@@ -32,10 +31,11 @@ public sealed record ChainDto(string RootType, int RootId, IReadOnlyList<ChainNo
 
 /// <summary>
 /// Describes work items of one <see cref="WorkItemType"/> for the chain: title, status, date, link and whether the viewer
-/// may read each (by that slice's own access rule). The outcomes slice registers resolvers for proposals, public-opinion
-/// items, consultations, outcomes, activities and research projects; a slice adding a type (studio messages, topics,
-/// studios) registers its own with <c>services.AddScoped&lt;IWorkItemResolver, …&gt;()</c>. A type without a resolver is
-/// shown as a node the viewer may not read.
+/// may read each (by that slice's own access rule). The outcomes slice has resolvers for proposals, public-opinion items,
+/// consultations, outcomes and activities; research projects and topics (Features/Research/ResearchWorkItemResolver.cs),
+/// studio messages and studios (Features/Studios/StudioWorkItemResolvers.cs) live in their slices and use those slices'
+/// rules. Each is registered with one <c>services.AddScoped&lt;IWorkItemResolver, …&gt;()</c> line in
+/// <see cref="OutcomesSetup.AddOutcomes"/>. A type without a resolver is shown as a node the viewer may not read.
 /// </summary>
 public interface IWorkItemResolver
 {
@@ -69,7 +69,7 @@ public static class OutcomeChain
     public static string Link(WorkItemType type, int id) => type switch
     {
         WorkItemType.Research => $"/research/{id}",
-        WorkItemType.StudioMessage => $"/studio-messages/{id}",
+        WorkItemType.StudioMessage => $"/outcomes/chain/studio-message/{id}",
         WorkItemType.Proposal => $"/proposals/{id}",
         WorkItemType.OpinionItem => $"/opinions/{id}",
         WorkItemType.Consultation => $"/consultations/{id}",
@@ -121,8 +121,12 @@ public static class OutcomeChain
         var typed = seen.Where(n => n.Type != ReplyType).Select(n => (OutcomeCodes.ParseType(n.Type)!.Value, n.Id)).ToList();
         var nodes = await ResolveAsync(db, user, resolvers, typed, ct);
         foreach (var r in await ReplyNodesAsync(db, user, seen.Where(n => n.Type == ReplyType).Select(n => n.Id).ToList(), ct)) nodes[(ReplyType, r.Id)] = r;
-        var list = seen.Where(nodes.ContainsKey).Select(n => nodes[n].Masked()).ToList();
-        return new ChainDto(root.Item1, id, list, edges.Where(e => seen.Contains((e.FromType, e.FromId)) && seen.Contains((e.ToType, e.ToId))).ToList());
+        // Items that do not exist (a link to a deleted item, an outcome whose source is gone) are left out, with their edges;
+        // the root always stays. Items of a type without a resolver stay as nodes the viewer may not read.
+        var described = resolvers.Select(r => Code(r.Type)).ToHashSet();
+        var shown = seen.Where(n => nodes.TryGetValue(n, out var x) && (n == root || x.Title is not null || x.Readable || !described.Contains(n.Type))).ToHashSet();
+        var list = seen.Where(shown.Contains).Select(n => nodes[n].Masked()).ToList();
+        return new ChainDto(root.Item1, id, list, edges.Where(e => shown.Contains((e.FromType, e.FromId)) && shown.Contains((e.ToType, e.ToId))).ToList());
     }
 
     /// <summary>The edges touching any of <paramref name="frontier"/>.</summary>
@@ -263,21 +267,6 @@ public sealed class ActivityResolver : IWorkItemResolver
         var visible = await db.Activities.Where(p => ids.Contains(p.Id)).VisibleTo(db, user).Select(p => p.Id).ToListAsync(ct);
         return rows.Select(p => new ChainNode("activity", p.Id, "活动", p.Title, p.Status.ToString().ToLowerInvariant(), p.Status.ToString(),
             ChinaTime.DayOf(p.StartsAt), $"/activities/{p.Id}", visible.Contains(p.Id))).ToList();
-    }
-}
-
-/// <summary>Research and inspection projects in a chain; readable by committee scope (<see cref="Scope.CanRead"/>) of the lead committee.</summary>
-public sealed class ResearchResolver : IWorkItemResolver
-{
-    /// <inheritdoc />
-    public WorkItemType Type => WorkItemType.Research;
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ChainNode>> ResolveAsync(AppDbContext db, CurrentUser user, IReadOnlyCollection<int> ids, CancellationToken ct)
-    {
-        var rows = await db.ResearchProjects.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Title, p.Kind, p.Status, p.StartsOn, p.CommitteePath }).ToListAsync(ct);
-        return rows.Select(p => new ChainNode("research", p.Id, p.Kind == ResearchKind.Inspection ? "视察" : "调研", p.Title, p.Status.ToString().ToLowerInvariant(), p.Status.ToString(),
-            p.StartsOn, $"/research/{p.Id}", Scope.CanRead(user, p.CommitteePath))).ToList();
     }
 }
 

@@ -8,7 +8,10 @@ namespace Xieshang.Web.Features.Outcomes;
 /// instructions and milestones move from <c>ConsultationRecommendations</c> / <c>RecommendationInstructions</c> /
 /// <c>RecommendationMilestones</c> into <c>Outcomes</c> (kind <see cref="OutcomeKind.Recommendation"/>, source the
 /// consultation, scope copied from it) / <c>OutcomeInstructions</c> / <c>OutcomeMilestones</c> keeping their ids, and the
-/// recommendations' evidence files from <c>ConsultationFiles</c> into <c>OutcomeFiles</c>. PostgreSQL identity sequences are
+/// recommendations' evidence files from <c>ConsultationFiles</c> into <c>OutcomeFiles</c>. <see cref="Outcome.SubmittedOn"/>
+/// is the China day the consultation was submitted for adoption (its first <c>submit</c> event, as the live rule sets it),
+/// else — for a consultation already past that step without the event — the day of its minutes; null before submission.
+/// PostgreSQL identity sequences are
 /// moved past the copied ids. Called by ONE line at the end of each provider's <c>ResearchOutcomes.Up</c>
 /// (<c>OutcomeMigrationSql.CopyRecommendations(migrationBuilder, "PostgreSQL")</c> / <c>"Sqlite"</c>): EF orders drops before
 /// creates, so the call moves the drops of the old tables and of <c>ConsultationFiles.RecommendationId</c> after the copy.
@@ -33,13 +36,19 @@ public static class OutcomeMigrationSql
     public static IReadOnlyList<string> Statements(string provider)
     {
         var pg = provider == "PostgreSQL";
+        // China day (UTC+8) of a stored instant: timestamptz on PostgreSQL, UTC ticks on SQLite (SqliteAppDbContext).
+        string Day(string at) => pg ? $"((({at}) AT TIME ZONE 'UTC') + interval '8 hours')::date" : $"date((({at}) - 621355968000000000) / 10000000, 'unixepoch', '+8 hours')";
+        var submitted = $"""
+            COALESCE((SELECT {Day("MIN(e.\"At\")")} FROM "ConsultationEvents" e WHERE e."ConsultationId" = c."Id" AND e."Action" = 'submit'),
+                CASE WHEN c."Status" >= 5 AND c."MinutesAt" IS NOT NULL THEN {Day("c.\"MinutesAt\"")} END)
+            """;
         List<string> list =
         [
-            """
+            $"""
             INSERT INTO "Outcomes" ("Id", "Kind", "SourceType", "SourceId", "CommitteeId", "CommitteePath", "SortOrder", "Title", "Text", "SubmittedOn",
                 "Adoption", "AdoptingBody", "AdoptedOn", "AdoptionNote", "ResponsibleUnitId", "Percent", "Evidence", "ImplementedOn", "Feedback", "FeedbackOn",
                 "MemberIds", "LastProgressAt", "CreatedAt", "UpdatedAt")
-            SELECT r."Id", 0, 5, r."ConsultationId", c."CommitteeId", c."CommitteePath", r."SortOrder", r."Title", r."Text", NULL,
+            SELECT r."Id", 0, 5, r."ConsultationId", c."CommitteeId", c."CommitteePath", r."SortOrder", r."Title", r."Text", {submitted},
                 r."Adoption", r."AdoptingBody", r."AdoptedOn", r."AdoptionNote", NULL, r."Percent", r."Evidence", r."ImplementedOn", r."Feedback", r."FeedbackOn",
                 r."MemberIds", r."UpdatedAt", r."UpdatedAt", r."UpdatedAt"
             FROM "ConsultationRecommendations" r JOIN "Consultations" c ON c."Id" = r."ConsultationId";

@@ -21,7 +21,10 @@ public static class OutcomesSetup
         builder.Services.AddScoped<IWorkItemResolver, OpinionResolver>();
         builder.Services.AddScoped<IWorkItemResolver, ConsultationResolver>();
         builder.Services.AddScoped<IWorkItemResolver, ActivityResolver>();
-        builder.Services.AddScoped<IWorkItemResolver, ResearchResolver>();
+        builder.Services.AddScoped<IWorkItemResolver, Research.ResearchWorkItemResolver>();
+        builder.Services.AddScoped<IWorkItemResolver, Research.TopicWorkItemResolver>();
+        builder.Services.AddScoped<IWorkItemResolver, Studios.StudioMessageResolver>();
+        builder.Services.AddScoped<IWorkItemResolver, Studios.StudioResolver>();
         builder.Services.AddScoped<IWorkItemResolver, OutcomeResolver>();
         return builder;
     }
@@ -147,7 +150,6 @@ public static class OutcomesApi
             if (!root.Readable) return Problem(new(403, "您无权查看这项工作。"));
             return TypedResults.Ok(await OutcomeChain.BuildAsync(db, user, resolvers, t, id, ct));
         }).WithTags("Outcomes").RequireAuthorization(Policies.SignedIn);
-        app.MapOutcomePageEndpoints();
         return app;
     }
 
