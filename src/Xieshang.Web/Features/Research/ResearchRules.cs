@@ -7,6 +7,7 @@ using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Workflow;
 
 namespace Xieshang.Web.Features.Research;
 
@@ -309,12 +310,8 @@ public static partial class ResearchRules
     /// </summary>
     public static async Task<ResearchError?> PlanActAsync(AppDbContext db, ResearchProject p, string action, string? plan, string? note, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
-        var actors = ResearchAccess.Actors(user, p);
-        if (actors.Count > 0 && CancelledRefusal(p, "办理调研方案") is { } cancelled) return cancelled;
-        var (edge, refusal) = ResearchWorkflow.PlanGraph.Resolve(p.Status, action, actors);
-        if (refusal is not null) return new(refusal.Status, refusal.Message);
-        var text = (note ?? "").Trim();
-        if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
+        var (edge, text, error) = Begin(ResearchWorkflow.PlanGraph, p.Status, p, action, note, user, "办理调研方案");
+        if (error is not null) return error;
         var now = clock.GetUtcNow();
         switch (action)
         {
@@ -339,6 +336,23 @@ public static partial class ResearchRules
         p.Events.Add(Event(p, "plan-" + action, text, user, now));
         await db.SaveChangesAsync(ct);
         return null;
+    }
+
+    /// <summary>
+    /// The common start of a plan or report action: a cancelled project refuses anyone who holds a role in it
+    /// (<see cref="CancelledRefusal"/>, <paramref name="what"/> names the action), then <paramref name="graph"/> resolves
+    /// <paramref name="action"/> from <paramref name="state"/> for the user's actors (<see cref="ResearchAccess.Actors"/>),
+    /// and the note (trimmed) may have at most 1,000 characters (400, key <c>note</c>).
+    /// </summary>
+    private static (WorkflowEdge<TState>? Edge, string Note, ResearchError? Error) Begin<TState>(WorkflowGraph<TState> graph, TState state, ResearchProject p,
+        string action, string? note, CurrentUser user, string what) where TState : struct, Enum
+    {
+        var actors = ResearchAccess.Actors(user, p);
+        if (actors.Count > 0 && CancelledRefusal(p, what) is { } cancelled) return (null, "", cancelled);
+        var (edge, refusal) = graph.Resolve(state, action, actors);
+        if (refusal is not null) return (null, "", new(refusal.Status, refusal.Message));
+        var text = (note ?? "").Trim();
+        return text.Length > 1000 ? (null, "", new(400, "说明不能超过 1000 个字。", "note")) : (edge, text, null);
     }
 
     // ───────────────────────── report ─────────────────────────
@@ -392,12 +406,8 @@ public static partial class ResearchRules
     /// </summary>
     public static async Task<ResearchError?> ReportActAsync(AppDbContext db, ResearchProject p, string action, string? note, string? sentTo, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
-        var actors = ResearchAccess.Actors(user, p);
-        if (actors.Count > 0 && CancelledRefusal(p, "办理调研报告") is { } cancelled) return cancelled;
-        var (edge, refusal) = ResearchWorkflow.ReportGraph.Resolve(p.ReportStatus, action, actors);
-        if (refusal is not null) return new(refusal.Status, refusal.Message);
-        var text = (note ?? "").Trim();
-        if (text.Length > 1000) return new(400, "说明不能超过 1000 个字。", "note");
+        var (edge, text, error) = Begin(ResearchWorkflow.ReportGraph, p.ReportStatus, p, action, note, user, "办理调研报告");
+        if (error is not null) return error;
         var now = clock.GetUtcNow();
         switch (action)
         {
