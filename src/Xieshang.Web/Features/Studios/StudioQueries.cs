@@ -133,7 +133,7 @@ public static class StudioQueries
         {
             var responded = new StudioMessage { AnsweredAt = m.AnsweredAt, ConvertedAt = m.ConvertedAt }.RespondedAt;
             return new StudioMessageDto(m.Id, m.TrackingCode, m.Name, m.Phone, m.Content, m.HasPhoto, StudioRules.StatusCode(m.Status), StudioRules.StatusName(m.Status),
-                m.CreatedAt, m.AnsweredAt, m.Answer, m.AnsweredByName, m.ConvertedProposalId, m.ConvertedOpinionId, responded is { } r ? Math.Round((r - m.CreatedAt).TotalHours, 1) : null);
+                m.CreatedAt, m.AnsweredAt, m.Answer, m.AnsweredByName, m.ConvertedProposalId, m.ConvertedOpinionId, responded is { } r ? Math.Round((r - m.CreatedAt).TotalHours, 2) : null);
         }).ToList();
     }
 

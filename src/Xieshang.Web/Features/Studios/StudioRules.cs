@@ -367,7 +367,7 @@ public static partial class StudioRules
         if (m.Status == StudioMessageStatus.Closed) return (null, null, new(409, "留言已关闭，不能转办。"));
         var studio = m.Studio!;
         var day = ChinaTime.DayOf(m.CreatedAt).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
-        var excerpt = OpinionText.Cut(m.Content.Replace('\n', ' '), 30);
+        var excerpt = TitleExcerpt(m.Content, 30);
         var source = $"（来源：{studio.Name}（{studio.TownshipName}）{day}收到的群众留言。）";
         var messageId = m.Id;
         var now = clock.GetUtcNow();
@@ -414,6 +414,22 @@ public static partial class StudioRules
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (link, newId, null);
+    }
+
+    /// <summary>
+    /// The part of a message a draft's title quotes: its first clause (up to the first ，。！？；： or their ASCII forms) when
+    /// that has at least 4 characters, else the first line; at most <paramref name="max"/> characters (code points), without
+    /// trailing punctuation. E.g. 「路灯坏了三个月，晚上一片漆黑」 → 「路灯坏了三个月」, so the title reads 关于路灯坏了三个月问题的建议
+    /// rather than stopping in the middle of the second clause.
+    /// </summary>
+    public static string TitleExcerpt(string content, int max)
+    {
+        var text = content.Trim();
+        var line = text.Split('\n')[0].Trim();
+        var stop = line.IndexOfAny(['，', '。', '！', '？', '；', '：', ',', '.', '!', '?', ';', ':']);
+        var clause = stop >= 0 ? line[..stop].Trim() : line;
+        var pick = OpinionText.Length(clause) >= 4 ? clause : line;
+        return OpinionText.Cut(pick, max).TrimEnd('，', '。', '！', '？', '；', '：', '、', ',', '.', '!', '?', ';', ':', ' ');
     }
 
     // ───────────────────────── response time ─────────────────────────

@@ -25,8 +25,8 @@ public static class StudioDisplay
     /// <summary>A China date and time (yyyy-MM-dd HH:mm).</summary>
     public static string Time(DateTimeOffset? at) => at is { } t ? ChinaTime.InChina(t).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "";
 
-    /// <summary>The median response time in hours as text (e.g. 5.5 小时, 2.1 天).</summary>
-    public static string Hours(double? h) => h is not { } v ? "—" : v < 48 ? $"{v:0.#} 小时" : $"{v / 24:0.#} 天";
+    /// <summary>A response time in hours as text (e.g. 12 分钟 under an hour, 5.5 小时, 2.1 天), or — when there is none.</summary>
+    public static string Hours(double? h) => h is not { } v ? "—" : v < 1 ? $"{Math.Max(1, Math.Round(v * 60)):0} 分钟" : v < 48 ? $"{v:0.#} 小时" : $"{v / 24:0.#} 天";
 
     /// <summary>A share 0–1 as a percent, or — when there is none.</summary>
     public static string Percent(double? share) => share is { } s ? $"{s * 100:0}%" : "—";

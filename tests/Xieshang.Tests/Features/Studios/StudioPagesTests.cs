@@ -69,7 +69,7 @@ public abstract partial class StudioPagesTests(AppFactory app)
         var id = await app.WithDbAsync(db => db.StudioMessages.Where(m => m.TrackingCode == code).Select(m => m.Id).FirstAsync());
         var answered = await member.PostAsync($"/studios/{studio}/messages", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = PageClient.Token(inbox), ["_handler"] = "answer", ["id"] = id.ToString(), ["text"] = "已请物业更换灯泡。",
+            ["__RequestVerificationToken"] = PageClient.Token(inbox), ["_handler"] = $"answer-{id}", ["id"] = id.ToString(), ["text"] = "已请物业更换灯泡。",
         }));
         Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
         var after = await citizen.GetHtmlAsync($"/studios/track/{code}");
