@@ -79,6 +79,9 @@ public static class DemoSeeder
             await DemoActivities.SeedAsync(db, clock, ct);
             await DemoProposals.SeedAsync(db, users, password, proposals, clock, ct);
             if (proposals) await DemoConsultations.SeedAsync(db, clock, ct); // the same flag: the proposal office's demo work
+            if (proposals) await DemoResearch.SeedAsync(db, clock, ct); // research, same-topic research, claimed topics (issue 6; needs the proposals' sessions)
+            if (proposals) await DemoStudios.SeedAsync(db, Studios.Townships.Load(Path.Combine(AppContext.BaseDirectory, "Data", "Reference", "streets-guizhou.csv")), clock, ct);
+            if (proposals) await DemoOutcomes.SeedAsync(db, clock, ct); // progress on the proposal replies' outcomes
         }
         finally
         {

@@ -30,8 +30,9 @@ public abstract class DemoConsultationsTests(AppFactory app)
             await db.ConsultationPlanTopics.OrderBy(t => t.Id).ToListAsync(),
             await db.Consultations.Include(c => c.Committee).OrderBy(c => c.Id).ToListAsync(),
             await db.Outcomes.Where(r => r.Kind == OutcomeKind.Recommendation).OrderBy(r => r.SortOrder).ToListAsync(),
-            await db.OutcomeInstructions.ToListAsync(),
-            await db.OutcomeMilestones.ToListAsync(),
+            // The consultation's own (the research demo's outcomes have instructions and milestones too).
+            await db.OutcomeInstructions.Where(i => db.Outcomes.Any(o => o.Id == i.OutcomeId && o.SourceType == WorkItemType.Consultation)).ToListAsync(),
+            await db.OutcomeMilestones.Where(m => db.Outcomes.Any(o => o.Id == m.OutcomeId && o.SourceType == WorkItemType.Consultation)).ToListAsync(),
             await db.ConsultationParticipants.ToListAsync(),
             await db.ConsultationInviteLinks.ToListAsync()));
         Assert.Equal("520200", plan.Committee!.Code);
