@@ -2,18 +2,16 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Time.Testing;
 using Xieshang.Tests.Support;
 using Xieshang.Web.Features.Deliberations;
-using Xieshang.Web.Infrastructure.Jobs;
 using static Xieshang.Tests.Features.Deliberations.DeliberationTestData;
 
 namespace Xieshang.Tests.Features.Deliberations;
 
 /// <summary>
 /// The opinion map in the platform: recompute (warm, stored, moderated-out statements in the maths), the map API and
-/// "my group", the consultation report's summary, the per-deliberation lease, the debounce, the background job within
-/// two seconds, and comment-priority routing.
+/// "my group", the consultation report's summary, the background job, and comment-priority routing (the lease and the
+/// debounce: <see cref="DeliberationMapLeaseTests"/>).
 /// </summary>
 public abstract class DeliberationMapTests(AppFactory app)
 {
@@ -156,60 +154,7 @@ public abstract class DeliberationMapTests(AppFactory app)
     }
 
     [Fact]
-    public async Task A_computation_another_instance_holds_the_lease_for_is_skipped()
-    {
-        var (id, _) = await TwoCampsAsync(10, DateTimeOffset.UtcNow.AddYears(5));
-        await app.WithDbAsync(async db =>
-        {
-            db.JobLeases.Add(new JobLease { Name = DeliberationMaps.LeaseName(id), Holder = "other-instance", ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(1) });
-            await db.SaveChangesAsync();
-            return 0;
-        });
-        Assert.False(await app.WithDbAsync(db => DeliberationMaps.RecomputeAsync(db, id, TimeProvider.System, default)));
-        Assert.False(await app.WithDbAsync(db => db.DeliberationMaps.AnyAsync(m => m.DeliberationId == id)));
-        await app.WithDbAsync(db => db.JobLeases.Where(l => l.Name == DeliberationMaps.LeaseName(id)).ExecuteUpdateAsync(s => s.SetProperty(l => l.ExpiresAt, DateTimeOffset.UtcNow.AddMinutes(-1))));
-        Assert.True(await RecomputeAsync(id));
-        Assert.True(await app.WithDbAsync(db => db.DeliberationMaps.AnyAsync(m => m.DeliberationId == id)));
-    }
-
-    [Fact]
-    public async Task Due_waits_for_a_quiet_moment_but_never_longer_than_the_maximum_delay()
-    {
-        var id = await OpenAsync(app);
-        var statements = await AcceptedAsync(app, id);
-        var options = new DeliberationOptions { MapQuietMilliseconds = 400, MapMaxDelayMilliseconds = 1200 };
-        var t0 = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        await app.WithDbAsync(async db =>
-        {
-            var p = new DeliberationParticipant { DeliberationId = id, AnonymousKey = "due-test", CreatedAt = t0 };
-            db.DeliberationParticipants.Add(p);
-            await db.SaveChangesAsync();
-            db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[0], Value = 1, UpdatedAt = t0 });
-            db.DeliberationVotes.Add(new DeliberationVote { DeliberationId = id, ParticipantId = p.Id, StatementId = statements[1], Value = 1, UpdatedAt = t0.AddMilliseconds(1000) });
-            await db.SaveChangesAsync();
-            return 0;
-        });
-        async Task<bool> DueAt(int ms) => (await app.WithDbAsync(db => DeliberationMaps.DueAsync(db, t0.AddMilliseconds(ms), options, default))).Contains(id);
-        Assert.False(await DueAt(1100));  // last vote 100 ms ago, first 1100 ms ago: wait
-        Assert.True(await DueAt(1250));   // first vote 1250 ms ago: the maximum delay is over
-        Assert.True(await DueAt(1450));   // quiet for 450 ms
-
-        // One pass of the job computes it. The app's own job may hold the lease at that moment (it can pick the
-        // deliberation up for its seed statements), so a pass that skipped it is repeated until the map includes every vote.
-        var clock = new FakeTimeProvider(t0.AddMilliseconds(1500));
-        var through = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id).Select(m => (DateTimeOffset?)m.ThroughAt).FirstOrDefaultAsync());
-        for (var i = 0; i < 50 && through != t0.AddMilliseconds(1000); i++)
-        {
-            if (i > 0) await Task.Delay(100);
-            await app.WithDbAsync(db => DeliberationMaps.RunOnceAsync(db, clock, options, default));
-            through = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id).Select(m => (DateTimeOffset?)m.ThroughAt).FirstOrDefaultAsync());
-        }
-        Assert.Equal(t0.AddMilliseconds(1000), through);
-        Assert.False(await DueAt(5000));  // the map includes every vote now
-    }
-
-    [Fact]
-    public async Task The_background_job_recomputes_within_two_seconds_of_the_last_vote()
+    public async Task The_background_job_recomputes_the_map_after_the_last_vote()
     {
         var id = await OpenAsync(app);
         var statements = await AcceptedAsync(app, id);
@@ -222,8 +167,8 @@ public abstract class DeliberationMapTests(AppFactory app)
             await Task.Delay(100);
             computed = await app.WithDbAsync(db => db.DeliberationMaps.Where(m => m.DeliberationId == id && m.ThroughAt >= lastVote).Select(m => (DateTimeOffset?)m.ComputedAt).FirstOrDefaultAsync());
         }
+        // The job's delay (debounce 400 ms, at most 1.2 s) is measured in bench/, not asserted here: tests assert no wall-clock time.
         Assert.NotNull(computed);
-        Assert.True(computed.Value - lastVote < TimeSpan.FromSeconds(2), $"map computed {(computed.Value - lastVote).TotalMilliseconds:0} ms after the last vote");
         var map = await member.GetFromJsonAsync<JsonElement>($"/api/deliberations/{id}/map");
         Assert.Equal(3, map.GetProperty("votes").GetInt32());
     }
