@@ -150,6 +150,16 @@ public sealed class JointResearchFlowTests(BrowserFixture browser)
             await SignInAsync(cityPhone, "staff.520200");
             await browser.ScreenshotAtAsync(cityPhone, $"/research/{parentId}/joint", "joint-research-board");
             await Expect(cityPhone.Locator("table.xs-joint-board tbody tr")).ToHaveCountAsync(2);
+            // No header or committee name is squeezed into one character per line: every header cell stays one line high,
+            // and the committee column stays in view while the table scrolls sideways.
+            var tall = await cityPhone.EvaluateAsync<string[]>("() => [...document.querySelectorAll('table.xs-joint-board th')]"
+                + ".filter(th => th.getBoundingClientRect().height > 48).map(th => th.textContent.trim())");
+            Assert.Empty(tall);
+            var pinned = await cityPhone.EvaluateAsync<bool>("() => { const w = document.querySelector('table.xs-joint-board').parentElement;"
+                + " const th = w.querySelector('tbody th'); const before = th.getBoundingClientRect().left; w.scrollLeft = 200;"
+                + " return w.scrollLeft > 0 && Math.abs(th.getBoundingClientRect().left - before) < 1; }");
+            Assert.True(pinned, "the progress table does not scroll sideways with its committee column in view");
+            await browser.ScreenshotAsync(cityPhone, "joint-research-board-scrolled");
         }
 
         // The combined report (.docx): both districts' findings and suggestions, 钟山区 (520201) before 水城区 (520204).
@@ -239,7 +249,7 @@ public sealed class JointResearchFlowTests(BrowserFixture browser)
         await staff.Locator("#r-findings").FillAsync(d.Findings);
         await staff.Locator("#r-suggestions").FillAsync(d.Suggestions);
         await staff.GetByRole(AriaRole.Button, new() { Name = "保存报告" }).ClickAsync();
-        await Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync("已保存。");
+        await Expect(staff.GetByRole(AriaRole.Status)).ToHaveTextAsync("报告已保存。");
         await Expect(staff.Locator("#r-findings")).ToHaveValueAsync(d.Findings);
         if (screenshots) await browser.ScreenshotAsync(staff, "joint-research-report-draft");
         await staff.GetByRole(AriaRole.Button, new() { Name = "提交报告" }).ClickAsync();

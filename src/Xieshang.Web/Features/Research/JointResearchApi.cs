@@ -54,7 +54,7 @@ public static class JointResearchApi
         {
             var (parent, refused) = await ParentAsync(db, id, user, ct);
             if (refused is not null) return Problem(refused);
-            return TypedResults.Ok(await JointResearchQueries.InvitationsAsync(db, parent!.Id, user, JointResearchRules.SeesFromAbove(user, parent), ct));
+            return TypedResults.Ok(await JointResearchQueries.InvitationsAsync(db, parent!, user, JointResearchRules.SeesFromAbove(user, parent!), ct));
         });
 
         // POST /api/research/{id}/invitations/decline {committeeCode} → 204

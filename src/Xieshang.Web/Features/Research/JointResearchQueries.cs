@@ -16,9 +16,14 @@ public sealed record JointSubProjectDto(int Id, string CommitteeCode, string Com
     bool Shared, DateTimeOffset? SharedAt, DateTimeOffset? ReportApprovedAt, DateTimeOffset? ReportSentAt, DateTimeOffset LastActivityAt,
     bool ReportReadable, string? Findings, string? Suggestions, bool CanShare);
 
-/// <summary>An invited committee and its answer (<c>invited</c>, <c>joined</c>, <c>declined</c>), with its sub-project once joined.</summary>
+/// <summary>
+/// An invited committee and its answer (<c>invited</c>, <c>joined</c>, <c>declined</c>), with its sub-project once joined.
+/// <see cref="CanAnswer"/>: the viewer is that committee's own staff and may join or decline (<see cref="JointResearchRules.MayAnswer"/>);
+/// <see cref="CanAddOnBehalf"/>: the viewer manages the parent and may set up the sub-project on the committee's behalf
+/// (<see cref="JointResearchRules.MayAddOnBehalf"/>). Both only while the invitation is unanswered.
+/// </summary>
 public sealed record JointInvitationDto(string CommitteeCode, string CommitteeName, string Status, string StatusName, DateTimeOffset InvitedAt,
-    DateTimeOffset? AnsweredAt, int? SubProjectId, bool CanAnswer);
+    DateTimeOffset? AnsweredAt, int? SubProjectId, bool CanAnswer, bool CanAddOnBehalf = false);
 
 /// <summary>Reads of same-topic research for the API, the board page and the combined report. Scope by <see cref="ResearchAccess"/>.</summary>
 public static class JointResearchQueries
@@ -56,17 +61,18 @@ public static class JointResearchQueries
     }
 
     /// <summary>
-    /// The invitations of <paramref name="parentId"/> <paramref name="user"/> may see: all from above
+    /// The invitations of <paramref name="parent"/> (organisers loaded) <paramref name="user"/> may see: all from above
     /// (<paramref name="fromAbove"/>), otherwise those of committees in the user's scope. In committee-code order.
     /// </summary>
-    public static async Task<List<JointInvitationDto>> InvitationsAsync(AppDbContext db, int parentId, CurrentUser user, bool fromAbove, CancellationToken ct)
+    public static async Task<List<JointInvitationDto>> InvitationsAsync(AppDbContext db, ResearchProject parent, CurrentUser user, bool fromAbove, CancellationToken ct)
     {
-        var q = db.JointResearchInvitations.AsNoTracking().Where(i => i.ParentId == parentId);
+        var q = db.JointResearchInvitations.AsNoTracking().Where(i => i.ParentId == parent.Id);
         if (!fromAbove) q = user.CommitteePath is { } p ? q.Where(i => i.CommitteePath.StartsWith(p)) : q.Where(i => false);
         var rows = await q.Select(i => new { i.Committee!.Code, i.Committee.Name, i.CommitteePath, i.Status, i.InvitedAt, i.AnsweredAt, i.SubProjectId }).ToListAsync(ct);
         return rows.OrderBy(r => r.Code, StringComparer.Ordinal)
             .Select(r => new JointInvitationDto(r.Code, r.Name, StatusCode(r.Status), StatusName(r.Status), r.InvitedAt, r.AnsweredAt, r.SubProjectId,
-                r.Status == JointInvitationStatus.Invited && (user.IsStaff || user.IsAdmin) && Scope.CanManage(user, r.CommitteePath)))
+                r.Status == JointInvitationStatus.Invited && JointResearchRules.MayAnswer(user, r.CommitteePath),
+                r.Status == JointInvitationStatus.Invited && JointResearchRules.MayAddOnBehalf(user, parent, r.CommitteePath)))
             .ToList();
     }
 

@@ -38,6 +38,23 @@ public static class JointResearchRules
             && (parent.Organizers.Any(o => o.CommitteePath.StartsWith(p, StringComparison.Ordinal)) || parent.CommitteePath.StartsWith(p, StringComparison.Ordinal)));
 
     /// <summary>
+    /// True when <paramref name="user"/> answers an invitation to the committee at <paramref name="committeePath"/> (joins or
+    /// declines it): that committee's own staff only. The inviting committee's staff manage the lower committees too, but
+    /// they do not answer for them: they see the invitation's state and may set up a sub-project on the committee's behalf
+    /// (<see cref="MayAddOnBehalf"/>); the administrator likewise. The board page and <see cref="DeclineAsync"/> both ask here.
+    /// </summary>
+    public static bool MayAnswer(CurrentUser user, string committeePath) => user.IsStaff && user.CommitteePath == committeePath;
+
+    /// <summary>
+    /// True when <paramref name="user"/> may set up the sub-project of an invited committee that has not answered yet on its
+    /// behalf (代为设立子课题, <see cref="AddSubProjectAsync"/>): staff who manage <paramref name="parent"/> (or the administrator),
+    /// when they are not that committee's own staff (<see cref="MayAnswer"/>), while the parent is open.
+    /// </summary>
+    public static bool MayAddOnBehalf(CurrentUser user, ResearchProject parent, string committeePath) =>
+        (user.IsStaff || user.IsAdmin) && ResearchAccess.CanManage(user, parent) && !MayAnswer(user, committeePath)
+        && parent.ParentId is null && parent.Status is not (ResearchStatus.Cancelled or ResearchStatus.Completed);
+
+    /// <summary>
     /// Invites committees to the same-topic research <paramref name="parent"/> (organisers loaded): staff who manage the
     /// parent only; every committee must lie strictly below the parent's lead organiser; committees already invited or
     /// joined are skipped. Makes the project a same-topic parent (<see cref="ResearchProject.IsJoint"/>) and notifies the
@@ -80,12 +97,15 @@ public static class JointResearchRules
         return (fresh.Count, null);
     }
 
-    /// <summary>An invited committee's staff decline (<c>invited</c> → <c>declined</c>); the parent's staff are notified.</summary>
+    /// <summary>
+    /// An invited committee's own staff decline (<c>invited</c> → <c>declined</c>, <see cref="MayAnswer"/>); the parent's staff
+    /// are notified. Nobody declines on another committee's behalf (403).
+    /// </summary>
     public static async Task<ResearchError?> DeclineAsync(AppDbContext db, ResearchProject parent, string? committeeCode, CurrentUser user, TimeProvider clock, CancellationToken ct)
     {
         var c = await db.Committees.AsNoTracking().FirstOrDefaultAsync(x => x.Code == (committeeCode ?? "").Trim(), ct);
         if (c is null) return new(404, $"未找到代码为“{committeeCode}”的政协组织。", "committeeCode");
-        if (!Scope.CanManage(user, c.Path) || !(user.IsStaff || user.IsAdmin)) return new(403, $"您无权代表“{c.Name}”答复同题调研邀请。");
+        if (!MayAnswer(user, c.Path)) return new(403, $"只有“{c.Name}”的工作人员可以答复不参加这项同题调研。");
         var inv = await db.JointResearchInvitations.FirstOrDefaultAsync(i => i.ParentId == parent.Id && i.CommitteeId == c.Id, ct);
         if (inv is null) return new(404, $"“{c.Name}”没有收到这项同题调研的邀请。", "committeeCode");
         if (inv.Status != JointInvitationStatus.Invited) return new(409, inv.Status == JointInvitationStatus.Joined ? $"“{c.Name}”已参加，不能再选择不参加。" : $"“{c.Name}”已答复不参加。");

@@ -166,6 +166,35 @@ public static class ResearchWorkflow
         _ => action,
     };
 
+    /// <summary>
+    /// What a successful form on the research page did, keyed by the timeline event's code (<see cref="EventName"/>'s keys:
+    /// <c>plan-approve</c>, <c>report-send</c>, …): the page redirects with <c>?done=CODE</c> and shows this message. The one
+    /// table of action → message; an unknown code shows nothing. <c>{0}</c> is the body the report was sent to.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> DoneMessages = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["plan-submit"] = "方案已提交，等待领导审批。",
+        ["plan-approve"] = "方案已批准，可以安排实地调研。",
+        ["plan-return"] = "方案已退回修改。",
+        ["report-save"] = "报告已保存。",
+        ["report-submit"] = "报告已提交，等待领导审定。",
+        ["report-approve"] = "报告已审定，可以报送。",
+        ["report-return"] = "报告已退回修改。",
+        ["report-send"] = "报告已报送{0}，已登记为待采纳的成果。",
+        ["fieldwork"] = "实地调研已安排，调研组成员已收到邀请。",
+        ["file"] = "文件已上传。",
+        ["output"] = "成果已登记。",
+        ["team"] = "调研组已保存。",
+        ["cancel"] = "项目已取消。",
+    };
+
+    /// <summary>
+    /// The message of <see cref="DoneMessages"/> for <paramref name="code"/> with <paramref name="sentTo"/> (报送单位, may be
+    /// empty) filled in; null when the code is unknown.
+    /// </summary>
+    public static string? DoneMessage(string? code, string? sentTo = null) =>
+        code is not null && DoneMessages.TryGetValue(code, out var m) ? string.Format(System.Globalization.CultureInfo.InvariantCulture, m, sentTo ?? "") : null;
+
     /// <summary>Chinese name of a timeline event (<see cref="ResearchEvent.Action"/>).</summary>
     public static string EventName(string action) => action switch
     {

@@ -136,10 +136,74 @@ public abstract class JointResearchTests(AppFactory app)
         Assert.False(list[0].GetProperty("shared").GetBoolean());
         Assert.True(list[0].TryGetProperty("startsOn", out _));
 
-        // 盘州市 declines; it cannot then be declined again.
+        // 盘州市's own staff decline (neither a sibling nor the inviting city may answer for it); it cannot then be declined again.
         Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+        var forCity = await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" });
+        Assert.Equal(HttpStatusCode.Forbidden, forCity.StatusCode);
+        Assert.Contains("的工作人员可以答复不参加", await Detail(forCity));
+        await TestAccounts.EnsureAsync(app, "staff.520281", Roles.Staff, "520281");
+        var panzhou = await app.ClientAsAsync("staff.520281");
+        Assert.Equal(HttpStatusCode.NoContent, (await panzhou.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await panzhou.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520281" })).StatusCode);
+    }
+
+    private static FormUrlEncodedContent PageForm(string html, string handler, params (string Key, string Value)[] fields) =>
+        new(new[] { new KeyValuePair<string, string>("__RequestVerificationToken", PageClient.Token(html)), new KeyValuePair<string, string>("_handler", handler) }
+            .Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
+
+    private Task<JointInvitationStatus> InvitationAsync(int parent, string code) => app.WithDbAsync(db =>
+        db.JointResearchInvitations.Where(i => i.ParentId == parent && i.Committee!.Code == code).Select(i => i.Status).SingleAsync());
+
+    [Fact]
+    public async Task Only_the_invited_committees_own_staff_answer_and_the_parents_staff_may_set_up_a_sub_project_on_its_behalf()
+    {
+        var parent = await ParentAsync("农村饮水安全同题调研");
+        var city = await app.ClientAsAsync(City);
+        Assert.Equal(HttpStatusCode.OK, (await city.PostAsJsonAsync($"/api/research/{parent}/invitations", new { committeeCodes = new[] { "520201", "520204" } })).StatusCode);
+        var board = $"/research/{parent}/joint";
+
+        // The city's staff see each invitation's state and 代为设立子课题, never join or decline for a district.
+        var cityPage = await app.SignedInPageClientAsync(City);
+        var cityHtml = await cityPage.GetHtmlAsync(board);
+        Assert.Contains("已邀请，待答复", cityHtml);
+        Assert.Contains("代为设立子课题", cityHtml);
+        Assert.DoesNotContain("参加并设立子课题", cityHtml);
+        Assert.DoesNotContain("joint-join-", cityHtml);
+        Assert.DoesNotContain("joint-decline-", cityHtml);
+        var cityApi = (await Json(await city.GetAsync($"/api/research/{parent}/invitations"))).EnumerateArray().ToList();
+        Assert.All(cityApi, i => Assert.False(i.GetProperty("canAnswer").GetBoolean()));
+        Assert.All(cityApi, i => Assert.True(i.GetProperty("canAddOnBehalf").GetBoolean()));
+        // A decline posted anyway on the page is refused and changes nothing (the API's answer names who may decline).
+        var declineForIt = await cityPage.PostAsync(board, PageForm(cityHtml, "joint-decline-520201", ("committee", "520201")));
+        Assert.Contains("这项操作当前不可用", await declineForIt.HtmlAsync());
+        var apiDecline = await city.PostAsJsonAsync($"/api/research/{parent}/invitations/decline", new { committeeCode = "520201" });
+        Assert.Equal(HttpStatusCode.Forbidden, apiDecline.StatusCode);
+        Assert.Contains("只有“钟山区", await Detail(apiDecline));
+        Assert.Equal(JointInvitationStatus.Invited, await InvitationAsync(parent, "520201"));
+
+        // 钟山区's own staff see join and decline (and no 代为设立), and decline.
+        var zhongshan = await app.SignedInPageClientAsync(Zhongshan);
+        var zsHtml = await zhongshan.GetHtmlAsync(board);
+        Assert.Contains("参加并设立子课题", zsHtml);
+        Assert.Contains("joint-decline-520201", zsHtml);
+        Assert.DoesNotContain("代为设立子课题", zsHtml);
+        var declined = await zhongshan.PostAsync(board, PageForm(zsHtml, "joint-decline-520201", ("committee", "520201")));
+        Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        Assert.Equal(JointInvitationStatus.Declined, await InvitationAsync(parent, "520201"));
+
+        // The city sets up 水城区's sub-project on its behalf: joined, 水城区's staff notified, the board says what happened.
+        var added = await cityPage.PostAsync(board, PageForm(cityHtml, "joint-add-520204", ("committee", "520204")));
+        Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
+        Assert.EndsWith("done=added", added.Target());
+        Assert.Equal(JointInvitationStatus.Joined, await InvitationAsync(parent, "520204"));
+        Assert.True(await app.WithDbAsync(db => db.ResearchProjects.AnyAsync(p => p.ParentId == parent && p.Committee!.Code == "520204")));
+        Assert.True(await app.WithDbAsync(db => db.Notifications.AnyAsync(n => n.Kind == "research.joint.added" && db.Users.Any(u => u.Id == n.UserId && u.UserName == Shuicheng))));
+        var afterHtml = await cityPage.GetHtmlAsync(board + "?done=added");
+        Assert.Contains("已代为设立子课题", afterHtml);
+        Assert.Contains("不参加", afterHtml);
+        Assert.DoesNotContain("代为设立子课题</button>", afterHtml);
+        // The progress table keeps the committee column in view while it scrolls sideways (the shared wide-table class).
+        Assert.Contains("xs-balance-table", afterHtml);
     }
 
     [Fact]

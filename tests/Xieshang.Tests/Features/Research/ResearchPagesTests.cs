@@ -84,6 +84,7 @@ public abstract class ResearchPagesTests(AppFactory app)
         var saved = await staff.PostAsync(url, Form(PageClient.Token(page), "team", ("leaderId", own[2].ToString()), ("authorId", own[1].ToString()),
             ("memberIds", own[3].ToString()), ("staffNames", "周干事、吴干事")));
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("调研组已保存。", await staff.GetHtmlAsync(saved.Target()));
         var roles = (await app.WithDbAsync(db => db.ResearchTeamMembers.Where(t => t.ResearchProjectId == id).ToListAsync()))
             .OrderBy(t => t.Role).ThenBy(t => t.Name, StringComparer.Ordinal).Select(t => $"{t.Role}:{t.MemberId?.ToString() ?? t.Name}").ToList();
         Assert.Equal([$"Leader:{own[2]}", $"Member:{own[3]}", $"Author:{own[1]}", .. new[] { "Staff:吴干事", "Staff:周干事" }.Order(StringComparer.Ordinal)], roles);
@@ -102,7 +103,8 @@ public abstract class ResearchPagesTests(AppFactory app)
         Assert.Contains("请填写取消原因", await (await staff.PostAsync(url, Form(PageClient.Token(page), "cancel", ("reason", "")))).HtmlAsync());
         var cancelled = await staff.PostAsync(url, Form(PageClient.Token(page), "cancel", ("reason", "与区人大视察重复")));
         Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
-        var after = await staff.GetHtmlAsync(url);
+        var after = await staff.GetHtmlAsync(cancelled.Target());
+        Assert.Contains("项目已取消。", after);
         Assert.Contains("项目已取消", after);
         Assert.Contains("与区人大视察重复", after);
         Assert.DoesNotContain("保存调研组", after);
@@ -139,8 +141,10 @@ public abstract class ResearchPagesTests(AppFactory app)
         var noReason = await leader.PostAsync(url, Form(PageClient.Token(leaderPage), "plan", ("action", "return")));
         Assert.Contains("须写明理由", await noReason.HtmlAsync());
         Assert.Equal(ResearchStatus.PlanSubmitted, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == id).Select(p => p.Status).FirstAsync()));
-        Assert.Equal(HttpStatusCode.Redirect, (await leader.PostAsync(url, Form(PageClient.Token(leaderPage), "plan", ("action", "approve")))).StatusCode);
-        Assert.Contains("方案已批准", await leader.GetHtmlAsync(url));
+        var approved = await leader.PostAsync(url, Form(PageClient.Token(leaderPage), "plan", ("action", "approve")));
+        Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
+        Assert.Contains("done=plan-approve", approved.Target());
+        Assert.Contains(ResearchWorkflow.DoneMessages["plan-approve"], await leader.GetHtmlAsync(approved.Target()));
 
         // The author uploads a photo; it shows as a thumbnail.
         var author = await app.SignedInPageClientAsync("member.520200");
@@ -164,8 +168,10 @@ public abstract class ResearchPagesTests(AppFactory app)
         Assert.Contains("只有组织单位工作人员可以安排实地调研", await trip.HtmlAsync());
 
         // The author saves the report and turns the research into a proposal draft of their own.
-        Assert.Equal(HttpStatusCode.Redirect, (await author.PostAsync(url, Form(PageClient.Token(authorPage), "report", ("title", "停车难调研报告"),
-            ("body", "<p>正文</p>"), ("findings", "泊位缺口大"), ("suggestions", "建设立体停车场")))).StatusCode);
+        var reportSaved = await author.PostAsync(url, Form(PageClient.Token(authorPage), "report", ("title", "停车难调研报告"),
+            ("body", "<p>正文</p>"), ("findings", "泊位缺口大"), ("suggestions", "建设立体停车场")));
+        Assert.Equal(HttpStatusCode.Redirect, reportSaved.StatusCode);
+        Assert.Contains("报告已保存。", await author.GetHtmlAsync(reportSaved.Target()));
         var toProposal = await author.PostAsync(url, Form(PageClient.Token(authorPage), "output", ("kind", "proposal")));
         Assert.Equal(HttpStatusCode.Redirect, toProposal.StatusCode);
         Assert.StartsWith("/proposals/", toProposal.Target());
@@ -184,6 +190,47 @@ public abstract class ResearchPagesTests(AppFactory app)
         Assert.Equal(count, await app.WithDbAsync(db => db.ResearchEvents.CountAsync(e => e.ResearchProjectId == id)));
         var unit = await app.SignedInPageClientAsync("unit.520200.research");
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync("/research")).StatusCode);
+    }
+
+    [Fact]
+    public async Task After_each_report_action_the_page_says_what_happened_from_the_one_table()
+    {
+        await ProposalScenario.EnsureSessionAsync(app, "520200");
+        var team = await MembersOf("520200", 2);
+        var api = await app.ClientAsAsync("staff.520200");
+        var created = await api.PostAsJsonAsync("/api/research", new
+        {
+            title = "关于老旧小区加装电梯的调研", kind = "research", organizerCodes = new[] { "520200" }, leaderId = team[0], authorId = team[1],
+        });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt32();
+        var url = $"/research/{id}";
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+
+        // Every step through the page: the redirect names the action and the page shows its message, never a bare 已保存。
+        async Task StepAsync(HttpClient who, string form, string done, params (string Key, string Value)[] fields)
+        {
+            var res = await who.PostAsync(url, Form(PageClient.Token(await who.GetHtmlAsync(url)), form, fields));
+            Assert.True(res.StatusCode == HttpStatusCode.Redirect, $"{form} {done}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
+            Assert.Contains($"done={done}", res.Target());
+            var html = await who.GetHtmlAsync(res.Target());
+            Assert.Contains(ResearchWorkflow.DoneMessage(done, "市人民政府")!, html);
+            Assert.DoesNotContain(">已保存。<", html);
+        }
+        await StepAsync(staff, "plan", "plan-submit", ("action", "submit"), ("plan", "走访五个小区，召开座谈会"));
+        await StepAsync(leader, "plan", "plan-approve", ("action", "approve"));
+        await StepAsync(staff, "report", "report-save", ("title", "加装电梯调研报告"), ("body", "<p>正文</p>"), ("findings", "协调难"), ("suggestions", "设补贴"));
+        await StepAsync(staff, "report-act", "report-submit", ("action", "submit"));
+        await StepAsync(leader, "report-act", "report-approve", ("action", "approve"));
+        await StepAsync(staff, "report-act", "report-send", ("action", "send"), ("sentTo", "市人民政府"));
+        Assert.Equal("报告已审定，可以报送。", ResearchWorkflow.DoneMessage("report-approve"));
+        Assert.Contains("报告已报送市人民政府", ResearchWorkflow.DoneMessage("report-send", "市人民政府"));
+        // An unknown code shows no message at all; every timeline event a form makes has a message.
+        Assert.Null(ResearchWorkflow.DoneMessage("1"));
+        Assert.DoesNotContain("alert-success", await staff.GetHtmlAsync(url + "?done=1"));
+        foreach (var code in new[] { "plan-submit", "plan-approve", "plan-return", "report-save", "report-submit", "report-approve", "report-return", "report-send", "fieldwork", "file", "output", "team", "cancel" })
+            Assert.True(ResearchWorkflow.DoneMessages.ContainsKey(code), code);
+        Assert.All(ResearchWorkflow.DoneMessages.Keys, k => Assert.NotEqual(k, ResearchWorkflow.EventName(k)));
     }
 }
 
