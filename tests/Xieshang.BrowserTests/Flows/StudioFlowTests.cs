@@ -2,8 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.BrowserTests.Support;
 using Xieshang.Tests.Support;
-using Xieshang.Web.Features.Proposals;
-using Xieshang.Web.Infrastructure;
 using SkiaSharp;
 
 namespace Xieshang.BrowserTests.Flows;
@@ -40,18 +38,11 @@ public sealed class StudioFlowTests(BrowserFixture browser)
     }
 
     /// <summary>
-    /// The demo member of 钟山区 (with the phone number that must never reach the public), a second member without an account,
-    /// and a session of 钟山区 open for between-session proposals (a draft needs one; the test app's demo has none).
+    /// The demo member of 钟山区 (with the phone number that must never reach the public) and a second member without an
+    /// account. The demo gives 钟山区 its sessions, so the member's draft needs no set-up.
     /// </summary>
     private Task<Setup> SetUpAsync() => browser.WithDbAsync(async db =>
     {
-        var c = await db.Committees.FirstAsync(x => x.Code == "520201");
-        var today = ChinaTime.DayOf(DateTimeOffset.UtcNow);
-        if (!await db.ProposalSessions.AnyAsync(s => s.CommitteeId == c.Id && s.OpensOn <= today))
-        {
-            db.ProposalSessions.Add(new ProposalSession { CommitteeId = c.Id, Term = 9, Session = 2, Year = today.Year, OpensOn = new DateOnly(today.Year, 1, 1), ClosesOn = new DateOnly(today.Year, 1, 20) });
-            await db.SaveChangesAsync();
-        }
         var memberId = await db.Users.Where(u => u.UserName == MemberAccount).Select(u => u.MemberId!.Value).FirstAsync();
         var member = await db.Members.FirstAsync(m => m.Id == memberId);
         Assert.Matches(@"^\d{11}$", member.Phone);

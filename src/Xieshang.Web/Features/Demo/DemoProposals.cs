@@ -10,7 +10,8 @@ namespace Xieshang.Web.Features.Demo;
 /// <summary>
 /// The demo's proposal work (issue 4): the five handling units of the 六盘水 city government with one account each
 /// (<c>unit.520200.edu</c>, <c>.health</c>, <c>.transport</c>, <c>.agri</c>, <c>.env</c>), the plenary sessions of 六盘水
-/// and its counties (九届一次 to 五次 in the January of the last five years, and 十届一次, the demo's coming plenary), two
+/// and its counties (九届一次 to 五次 in the January of the last five years, and 十届一次, the demo's coming plenary; always,
+/// see <see cref="SeedSessionsAsync"/>), two
 /// more member accounts of the city (<c>member.520200.2</c> 阿依古丽·买买提 and <c>member.520200.3</c> 杨𬱖, so a demo
 /// proposal can be co-signed by someone who can sign in), and the hand-written corpus
 /// (<see cref="DemoCorpus"/>) driven through <see cref="ProposalRules"/> at the dates it was written: older proposals
@@ -27,8 +28,6 @@ public static class DemoProposals
         ("520200.agri", "六盘水市农业农村局"), ("520200.env", "六盘水市生态环境局"),
     ];
 
-    /// <summary>Committees that get plenary sessions: the city and its counties.</summary>
-    public static readonly string[] SessionCommittees = ["520200", "520201", "520203", "520204", "520281"];
 
     /// <summary>Creates the units and their accounts (always with the demo), and with <paramref name="proposals"/> the sessions and proposals.</summary>
     public static async Task SeedAsync(AppDbContext db, UserManager<AppUser> users, string password, bool proposals, TimeProvider clock, CancellationToken ct)
@@ -48,22 +47,9 @@ public static class DemoProposals
             if (!r.Succeeded) throw new InvalidOperationException($"Demo account unit.{code}: {string.Join("; ", r.Errors.Select(e => e.Description))}");
             await users.AddToRoleAsync(user, Roles.HandlingUnit);
         }
+        await SeedSessionsAsync(db, clock, ct);
         if (!proposals) return;
 
-        var today = ChinaTime.DayOf(clock.GetUtcNow());
-        var coming = today.AddDays(24); // the demo's coming plenary (DemoActivities): the new term's first session
-        foreach (var code in SessionCommittees)
-        {
-            var c = await db.Committees.FirstAsync(x => x.Code == code, ct);
-            if (await db.ProposalSessions.AnyAsync(s => s.CommitteeId == c.Id, ct)) continue;
-            for (var n = 1; n <= 5; n++)
-            {
-                var opens = new DateOnly(today.Year - (5 - n), 1, 10);
-                db.ProposalSessions.Add(new ProposalSession { CommitteeId = c.Id, Term = 9, Session = n, Year = opens.Year, OpensOn = opens, ClosesOn = opens.AddDays(3) });
-            }
-            db.ProposalSessions.Add(new ProposalSession { CommitteeId = c.Id, Term = 10, Session = 1, Year = coming.Year, OpensOn = coming, ClosesOn = coming.AddDays(3) });
-        }
-        await db.SaveChangesAsync(ct);
         // One transaction for the whole simulated history: a thousand small commits would cost a minute of fsyncs on SQLite.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await SeedProposalsAsync(db, city, clock, ct);
@@ -78,6 +64,30 @@ public static class DemoProposals
             await users.AddToRoleAsync(user, Roles.Member);
         }
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The plenary sessions of every demo committee that has members (<see cref="DemoSeeder.Committees"/>): 九届一次 to
+    /// 五次 on 10 January of the last five years and 十届一次 in 24 days (the demo's coming plenary, DemoActivities), set by
+    /// each committee's office through <see cref="ProposalSessions.ReplaceAsync"/>, so every demo committee has a current
+    /// session and its members can write proposals (a studio message can become a draft) with or without the demo proposals.
+    /// A committee that already has sessions keeps them.
+    /// </summary>
+    private static async Task SeedSessionsAsync(AppDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var today = ChinaTime.DayOf(clock.GetUtcNow());
+        var coming = today.AddDays(24);
+        var sessions = Enumerable.Range(1, 5).Select(n => new DateOnly(today.Year - (5 - n), 1, 10))
+            .Select((opens, i) => new ProposalSessionDto(9, i + 1, opens.Year, opens, opens.AddDays(3)))
+            .Append(new ProposalSessionDto(10, 1, coming.Year, coming, coming.AddDays(3))).ToList();
+        foreach (var (code, _) in DemoSeeder.Committees)
+        {
+            var c = await db.Committees.AsNoTracking().FirstAsync(x => x.Code == code, ct);
+            if (await db.ProposalSessions.AnyAsync(s => s.CommitteeId == c.Id, ct)) continue;
+            var office = await DemoAccounts.AsAsync(db, "staff." + code, Roles.Staff, code, c.Name, ct);
+            if (await ProposalSessions.ReplaceAsync(db, office, code, sessions, ct) is { Error: { } e })
+                throw new InvalidOperationException($"Demo sessions of {code}: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -164,12 +174,6 @@ public static class DemoProposals
         return "agri";
     }
 
-    private sealed class DemoClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static async Task SeedProposalsAsync(AppDbContext db, Committees.Committee city, TimeProvider realClock, CancellationToken ct)
     {
         var firstNotice = await db.Notifications.MaxAsync(n => (long?)n.Id, ct) ?? 0;
@@ -208,7 +212,7 @@ public static class DemoProposals
         await db.SaveChangesAsync(ct);
         var names = await db.Members.AsNoTracking().Where(m => m.CommitteeId == city.Id).ToDictionaryAsync(m => m.Id, m => m.Name, ct);
 
-        var clock = new DemoClock(realClock.GetUtcNow());
+        var clock = new SimulatedClock(realClock.GetUtcNow());
         var thisYear = realClock.GetUtcNow().ToOffset(ChinaTime.Offset).Year;
         var corpus = DemoCorpus.Proposals.OrderBy(p => p.Year).ThenBy(p => p.Id).ToList();
         var ids = new Dictionary<int, int>();

@@ -8,19 +8,6 @@ using Xieshang.Web.Infrastructure.Data;
 
 namespace Xieshang.Web.Features.Demo;
 
-/// <summary>
-/// A clock the demo sets to moments of a simulated past (or to now), so the rules it calls date what they record then:
-/// timelines, workflow steps, adoption and progress days come out in date order, relative to the first start.
-/// </summary>
-internal sealed class SimulatedClock(DateTimeOffset now) : TimeProvider
-{
-    /// <summary>The instant <see cref="GetUtcNow"/> returns.</summary>
-    public DateTimeOffset Now { get; set; } = now;
-
-    /// <inheritdoc />
-    public override DateTimeOffset GetUtcNow() => Now;
-}
-
 /// <summary>The demo's accounts as the rules see them (<see cref="CurrentUser"/>), read from the user table.</summary>
 internal static class DemoAccounts
 {

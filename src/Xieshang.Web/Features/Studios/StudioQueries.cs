@@ -87,11 +87,14 @@ public static class StudioQueries
         return new StudioTracking(m.TrackingCode, m.Studio, StudioRules.StatusCode(m.Status), StudioRules.StatusName(m.Status), m.CreatedAt, m.AnsweredAt, m.Answer, note);
     }
 
-    /// <summary>The studios <paramref name="user"/> may see (optionally of one committee, without the ones below), by committee and name, with response statistics.</summary>
-    public static async Task<List<StudioDto>> ListAsync(AppDbContext db, CurrentUser user, int? committeeId, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The studios <paramref name="user"/> may see (optionally those of the committee at <paramref name="committeePath"/> and
+    /// the committees below it, as the research, outcome and opinion lists filter), by committee and name, with response statistics.
+    /// </summary>
+    public static async Task<List<StudioDto>> ListAsync(AppDbContext db, CurrentUser user, string? committeePath, TimeProvider clock, CancellationToken ct)
     {
         var q = db.Studios.AsNoTracking().VisibleTo(db, user);
-        if (committeeId is { } cid) q = q.Where(s => s.CommitteeId == cid);
+        if (committeePath is { } path) q = q.Where(s => s.CommitteePath.StartsWith(path));
         var ids = await q.OrderBy(s => s.CommitteePath).ThenBy(s => s.Name).Select(s => s.Id).Take(500).ToListAsync(ct);
         return await DtosAsync(db, user, ids, clock, ct);
     }

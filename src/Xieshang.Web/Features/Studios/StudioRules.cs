@@ -353,7 +353,8 @@ public static partial class StudioRules
     /// Turns a message into a proposal draft (<c>proposal</c>: the converting account must be a member, the proposer;
     /// <see cref="ProposalRules.CreateAsync"/>) or a public-opinion draft (<c>opinion</c>: a member writes it in their own
     /// name; staff name the author, a member of the studio, with <paramref name="authorMemberId"/>; <see cref="OpinionRules.CreateAsync"/>),
-    /// title and text from the message, the citizen's phone and name not copied. Links both ways: a <see cref="WorkLink"/>
+    /// title and text from the message's matter as <see cref="CitizenMatter"/> leaves it (no name, phone, long digit runs or
+    /// leading self-introduction). Links both ways: a <see cref="WorkLink"/>
     /// StudioMessage → Proposal/OpinionItem and the id on the message. Once per message (409 after). All or nothing.
     /// </summary>
     public static async Task<(string? Link, int? Id, StudioError? Error)> ConvertAsync(AppDbContext db, int id, string? to, int? authorMemberId, CurrentUser user,
@@ -367,7 +368,8 @@ public static partial class StudioRules
         if (m.Status == StudioMessageStatus.Closed) return (null, null, new(409, "留言已关闭，不能转办。"));
         var studio = m.Studio!;
         var day = ChinaTime.DayOf(m.CreatedAt).ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
-        var excerpt = TitleExcerpt(m.Content, 30);
+        var matter = CitizenMatter(m.Content, m.Name, m.Phone);
+        var excerpt = TitleExcerpt(matter, 30);
         var source = $"（来源：{studio.Name}（{studio.TownshipName}）{day}收到的群众留言。）";
         var messageId = m.Id;
         var now = clock.GetUtcNow();
@@ -379,7 +381,7 @@ public static partial class StudioRules
         {
             if (user.MemberId is null || !user.IsMember) return (null, null, new(403, "转为提案须由值班委员本人操作（提案人为转办的委员）。"));
             var title = OpinionText.Cut($"关于{excerpt}问题的建议", ProposalRules.MaxTitle);
-            var body = $"<p>{WebUtility.HtmlEncode(source)}</p>" + string.Concat(m.Content.Split('\n').Select(l => $"<p>{WebUtility.HtmlEncode(l)}</p>"))
+            var body = $"<p>{WebUtility.HtmlEncode(source)}</p>" + string.Concat(matter.Split('\n').Select(l => $"<p>{WebUtility.HtmlEncode(l)}</p>"))
                 + "<p>（请补充情况分析和具体建议。）</p>";
             var (p, pe, errors) = await ProposalRules.CreateAsync(db, new ProposalInput(title, body, "between-session", null), user, clock, ct);
             if (pe is not null) return (null, null, new(pe.Status, pe.Message));
@@ -396,7 +398,7 @@ public static partial class StudioRules
                     return (null, null, new(400, "请选择撰稿委员（须是这个工作室的委员）。", "memberId"));
             }
             var title = OpinionText.Cut($"关于{excerpt}的情况反映", OpinionText.MaxTitleLength);
-            var body = OpinionText.Cut(m.Content + "\n\n" + source, OpinionText.MaxBodyLength);
+            var body = OpinionText.Cut(matter + "\n\n" + source, OpinionText.MaxBodyLength);
             var (item, oe, errors) = await OpinionRules.CreateAsync(db, new OpinionInput(title, body, AuthorMemberId: author), user, clock, ct);
             if (oe is not null) return (null, null, new(oe.Status, oe.Message));
             if (errors.Count > 0) return (null, null, new(400, errors.Values.First()[0]));
@@ -425,12 +427,38 @@ public static partial class StudioRules
     public static string TitleExcerpt(string content, int max)
     {
         var text = content.Trim();
+        if (text.Length == 0) return "群众反映";
         var line = text.Split('\n')[0].Trim();
         var stop = line.IndexOfAny(['，', '。', '！', '？', '；', '：', ',', '.', '!', '?', ';', ':']);
         var clause = stop >= 0 ? line[..stop].Trim() : line;
         var pick = OpinionText.Length(clause) >= 4 ? clause : line;
         return OpinionText.Cut(pick, max).TrimEnd('，', '。', '！', '？', '；', '：', '、', ',', '.', '!', '?', ';', ':', ' ');
     }
+
+    /// <summary>
+    /// The citizen's matter as it may leave the studio (a draft's title and body, an outcome-chain node): the message
+    /// <paramref name="content"/> cleaned (<see cref="OpinionText.Clean"/>, line breaks kept) with the citizen's
+    /// <paramref name="phone"/> field replaced by 「***」, the <paramref name="name"/> field (two or more characters) by
+    /// 「某某」, every run of 7 or more digits (ASCII or full-width, spaces and hyphens inside) masked as 「***」, and leading
+    /// self-introduction clauses dropped (「我是李秀英，家住荷城街道 3 栋，路灯坏了」 → 「路灯坏了」): clauses up to the first
+    /// ，。！？；：or line break that start with 我是 / 我叫 / 我姓 / 本人是 / 俺是 / 鄙人…, 本人 or 鄙人 with a short name, or
+    /// 家住 / 我家住 / 住在. Empty when the message is nothing but an introduction. The one function for all of these.
+    /// </summary>
+    public static string CitizenMatter(string content, string? name, string? phone)
+    {
+        var text = OpinionText.Clean(content);
+        if ((phone ?? "").Trim() is { Length: > 0 } ph) text = text.Replace(ph, "***", StringComparison.Ordinal);
+        if ((name ?? "").Trim() is { Length: > 1 } nm) text = text.Replace(nm, "某某", StringComparison.Ordinal);
+        text = LongDigits().Replace(text, "***");
+        for (var m = SelfIntroduction().Match(text); m.Success; m = SelfIntroduction().Match(text)) text = text[m.Length..];
+        return text.Trim();
+    }
+
+    [GeneratedRegex(@"[0-9０-９][0-9０-９\- ]{5,}[0-9０-９]")]
+    private static partial Regex LongDigits();
+
+    [GeneratedRegex(@"^\s*(?:(?:我|俺|本人|鄙人)(?:是|叫|名叫|姓)|(?:本人|鄙人)(?=[^，。！？；：,.!?;:\n]{1,4}(?:[，。！？；：,.!?;:\n]|$))|我家住|家住|我住|住在)[^，。！？；：,.!?;:\n]*(?:[，。！？；：,.!?;:\n]|$)\s*")]
+    private static partial Regex SelfIntroduction();
 
     // ───────────────────────── response time ─────────────────────────
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Opinions;
 using Xieshang.Web.Features.Outcomes;
@@ -12,11 +11,11 @@ namespace Xieshang.Web.Features.Studios;
 /// Citizens' messages in an outcome chain (type <c>studio-message</c>). Readable by the studio slice's own rule for handling
 /// messages (<see cref="StudioRules.CanHandleAsync"/>): staff who manage the studio's committee, the administrator, and the
 /// studio's members on duty. The node's title is an excerpt of the matter only — at most <see cref="TitleLength"/> characters
-/// of the content, the citizen's name and phone taken out and any run of 7 or more digits masked — never the name, the phone,
+/// of the matter as <see cref="StudioRules.CitizenMatter"/> leaves it (no name, phone or long digit runs) — never the name, the phone,
 /// the photo or the tracking code. Status is the message's state (<c>new</c>, <c>answered</c>, <c>converted</c>,
 /// <c>closed</c>), date the China day it arrived, link the studio's inbox at the message (<c>/studios/{studio}/messages#msg-{id}</c>).
 /// </summary>
-public sealed partial class StudioMessageResolver : IWorkItemResolver
+public sealed class StudioMessageResolver : IWorkItemResolver
 {
     /// <summary>Most characters (code points) of a node title.</summary>
     public const int TitleLength = 30;
@@ -39,21 +38,16 @@ public sealed partial class StudioMessageResolver : IWorkItemResolver
     }
 
     /// <summary>
-    /// The title of a message's node: the content on one line without the citizen's <paramref name="name"/> and
-    /// <paramref name="phone"/>, digit runs of 7 or more masked as 「***」, at most <see cref="TitleLength"/> characters (ending in 「…」 when cut).
+    /// The title of a message's node: the matter as <see cref="StudioRules.CitizenMatter"/> leaves it (no name or phone, digit
+    /// runs of 7 or more masked as 「***」, no leading self-introduction) on one line, at most <see cref="TitleLength"/>
+    /// characters (ending in 「…」 when cut).
     /// </summary>
     public static string Excerpt(string content, string name, string phone)
     {
-        var text = OpinionText.Clean(content).Replace('\n', ' ');
-        if (phone.Trim().Length > 0) text = text.Replace(phone.Trim(), "***", StringComparison.Ordinal);
-        if (name.Trim().Length > 1) text = text.Replace(name.Trim(), "某某", StringComparison.Ordinal);
-        text = LongDigits().Replace(text, "***");
+        var text = StudioRules.CitizenMatter(content, name, phone).Replace('\n', ' ');
         var cut = OpinionText.Cut(text, TitleLength);
         return cut.Length < text.Length ? OpinionText.Cut(text, TitleLength - 1) + "…" : cut;
     }
-
-    [GeneratedRegex(@"[0-9０-９][0-9０-９\- ]{5,}[0-9０-９]")]
-    private static partial Regex LongDigits();
 }
 
 /// <summary>

@@ -119,15 +119,15 @@ public static class StudiosApi
         api.MapGet("/studios", async Task<Results<Ok<List<StudioDto>>, ProblemHttpResult>> (string? committee, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
             if (!(user.IsAdmin || user.IsStaff || user.IsLeader || user.IsMember)) return Problem(new(403, "您的账号不能查看委员工作室。"));
-            int? cid = null;
+            string? path = null;
             if (committee is { Length: > 0 })
             {
                 var c = await db.Committees.AsNoTracking().Where(x => x.Code == committee.Trim()).Select(x => new { x.Id, x.Path, x.Name }).FirstOrDefaultAsync(ct);
                 if (c is null) return Problem(new(404, $"未找到代码为“{committee}”的政协组织。"));
                 if (!Scope.CanRead(user, c.Path)) return Problem(new(403, $"您无权查看“{c.Name}”的委员工作室。"));
-                cid = c.Id;
+                path = c.Path;
             }
-            return TypedResults.Ok(await StudioQueries.ListAsync(db, user, cid, clock, ct));
+            return TypedResults.Ok(await StudioQueries.ListAsync(db, user, path, clock, ct));
         });
         api.MapGet("/studios/{id:int}", async Task<Results<Ok<StudioDto>, ProblemHttpResult>> (int id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Localization;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 
@@ -27,6 +28,16 @@ public static class StudioDisplay
 
     /// <summary>A response time in hours as text (e.g. 12 分钟 under an hour, 5.5 小时, 2.1 天), or — when there is none.</summary>
     public static string Hours(double? h) => h is not { } v ? "—" : v < 1 ? $"{Math.Max(1, Math.Round(v * 60)):0} 分钟" : v < 48 ? $"{v:0.#} 小时" : $"{v / 24:0.#} 天";
+
+    /// <summary>
+    /// A studio's response line for the manage page and the inbox: 「尚无留言」 without messages, 「留言 N 条 · 尚未回应」
+    /// before the first answer (not 「中位数 — · 3 个工作日内回应 —」), else the count, the median response time and the share
+    /// answered within 3 working days.
+    /// </summary>
+    public static string ResponseLine(IStringLocalizer<StudiosText> t, StudioRules.ResponseStats r) =>
+        r.Total == 0 ? t["ResponseEmpty"] : r.Responded == 0 ? t["ResponseNone", r.Total]
+        : r.WithinThreeWorkingDays is null ? t["ResponseEarly", r.Total, Hours(r.MedianHours)]
+        : t["ResponseLine", r.Total, Hours(r.MedianHours), Percent(r.WithinThreeWorkingDays)];
 
     /// <summary>A share 0–1 as a percent, or — when there is none.</summary>
     public static string Percent(double? share) => share is { } s ? $"{s * 100:0}%" : "—";

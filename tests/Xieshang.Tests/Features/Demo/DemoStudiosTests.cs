@@ -56,6 +56,21 @@ public abstract class DemoStudiosTests(AppFactory app)
     }
 
     [Fact]
+    public async Task With_the_demo_proposals_every_demo_committee_has_a_current_session_for_studio_drafts()
+    {
+        // The same sessions as without the demo proposals (where DemoSessionsTests converts a message in each committee);
+        // converting here would add studios and drafts the other tests of this shared demo count.
+        var today = Xieshang.Web.Infrastructure.ChinaTime.DayOf(DateTimeOffset.UtcNow);
+        foreach (var (code, _) in DemoSeeder.Committees)
+        {
+            var session = await app.WithDbAsync(async db => await ProposalRules.CurrentSessionAsync(db,
+                await db.Committees.Where(c => c.Code == code).Select(c => c.Id).FirstAsync(), ProposalKind.BetweenSession, today, CancellationToken.None));
+            Assert.True(session is not null, $"{code} has no current session");
+            Assert.True(session.OpensOn <= today, $"{code}: {session.Term}-{session.Session} opens {session.OpensOn}");
+        }
+    }
+
+    [Fact]
     public async Task The_public_studio_pages_show_no_member_phone_and_no_citizen_phone()
     {
         var (studios, phones, citizens) = await app.WithDbAsync(async db => (

@@ -107,6 +107,19 @@ public abstract partial class OutcomePagesTests(AppFactory app)
         var page = await app.SignedInPageClientAsync(Panzhou);
         var before = await SnapshotAsync(id);
 
+        // Every field of the forms has a visible label (not a placeholder): <label for> naming its id.
+        var html = await page.GetHtmlAsync(url);
+        var form = html[html.IndexOf("id=\"adoption\"", StringComparison.Ordinal)..]; // the sections, not the header
+        var fields = System.Text.RegularExpressions.Regex.Matches(form, "<(input|select|textarea)\\b(?![^>]*type=\"hidden\")[^>]*>").Select(m => m.Value).ToList();
+        Assert.True(fields.Count >= 9, $"{fields.Count} fields");
+        foreach (var field in fields)
+        {
+            Assert.DoesNotContain("placeholder=", field);
+            var fid = System.Text.RegularExpressions.Regex.Match(field, "\\bid=\"([^\"]+)\"");
+            Assert.True(fid.Success, $"no id: {field}");
+            Assert.Matches($"<label[^>]*for=\"{fid.Groups[1].Value}\"[^>]*>[^<]+</label>", form);
+        }
+
         // Adopted without an adopting body: the message in the adoption section, the typed day kept, nothing changed.
         var day = ChinaTime.DayOf(DateTimeOffset.UtcNow).AddDays(-3).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var bad = await PostFormAsync(page, url, "adoption", new() { ["status"] = "adopted", ["body"] = "", ["on"] = day });

@@ -66,6 +66,9 @@ public abstract partial class StudioPagesTests(AppFactory app)
         var member = await app.SignedInPageClientAsync("member.520201");
         var inbox = await member.GetHtmlAsync($"/studios/{studio}/messages");
         Assert.Contains("13855556666", inbox);
+        Assert.Contains("href=\"tel:13855556666\"", inbox); // one tap to call back on a phone
+        Assert.Contains("尚未回应", inbox); // not 「回应时间中位数 — · 3 个工作日内回应 —」
+        Assert.DoesNotContain("中位数 —", inbox);
         var id = await app.WithDbAsync(db => db.StudioMessages.Where(m => m.TrackingCode == code).Select(m => m.Id).FirstAsync());
         var answered = await member.PostAsync($"/studios/{studio}/messages", new FormUrlEncodedContent(new Dictionary<string, string>
         {
