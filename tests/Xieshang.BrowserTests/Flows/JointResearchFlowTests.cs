@@ -173,7 +173,8 @@ public sealed class JointResearchFlowTests(BrowserFixture browser)
             using (var doc = WordprocessingDocument.Open(path, false))
                 paragraphs = doc.MainDocumentPart!.Document.Body!.Descendants<Paragraph>().Select(p => p.InnerText).ToList();
             var text = string.Join("\n", paragraphs);
-            Assert.Contains($"关于“{Topic}”的同题调研综合报告", paragraphs);
+            Assert.Contains($"关于{Topic}的同题调研综合报告", paragraphs);
+            Assert.DoesNotContain(paragraphs, p => p.Contains("关于“", StringComparison.Ordinal) && p.Contains("同题调研综合报告", StringComparison.Ordinal));
             int At(string s)
             {
                 var i = paragraphs.FindIndex(p => p.Contains(s, StringComparison.Ordinal));

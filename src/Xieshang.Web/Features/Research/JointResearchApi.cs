@@ -104,10 +104,8 @@ public static class JointResearchApi
         return (p, null);
     }
 
-    /// <summary>Problem response with the rule's status and Chinese message (and the field at fault).</summary>
-    public static ProblemHttpResult Problem(ResearchError e) => TypedResults.Problem(statusCode: e.Status, detail: e.Message,
-        title: e.Status switch { 400 => "请求有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "请求有误" },
-        extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null);
+    /// <summary>Problem response with the rule's status and Chinese message (<see cref="ResearchApi.Problem"/>: field and errors by field).</summary>
+    public static ProblemHttpResult Problem(ResearchError e) => ResearchApi.Problem(e);
 
     /// <summary>A 400 with the field errors and the first one as <c>detail</c>.</summary>
     public static ValidationProblem Validation(Dictionary<string, string[]> errors) =>

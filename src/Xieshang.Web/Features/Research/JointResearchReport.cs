@@ -38,6 +38,21 @@ public static class JointResearchReport
 
     private static bool Reported(ResearchProject? s) => s is { ReportStatus: ReportStatus.Approved or ReportStatus.Sent };
 
+    /// <summary>
+    /// The combined report's title from the topic: 关于{topic}的同题调研综合报告, the topic first stripped of a leading 关于 and a
+    /// trailing 的同题调研 / 同题调研 / 的调研 / 调研 (and surrounding quotes), so a topic written as a title does not double them
+    /// (「关于城乡养老服务体系建设的同题调研」 → 「关于城乡养老服务体系建设的同题调研综合报告」). The topic as it is when nothing is left.
+    /// </summary>
+    public static string CombinedTitle(string topic)
+    {
+        var core = topic.Trim().Trim('“', '”', '"', '「', '」');
+        if (core.StartsWith("关于", StringComparison.Ordinal)) core = core[2..].TrimStart();
+        foreach (var tail in new[] { "的同题调研", "同题调研", "的调研", "调研" })
+            if (core.EndsWith(tail, StringComparison.Ordinal)) { core = core[..^tail.Length].TrimEnd(); break; }
+        core = core.Trim('“', '”', '"', '「', '」');
+        return $"关于{(core.Length > 0 ? core : topic.Trim())}的同题调研综合报告";
+    }
+
     private static byte[] Write(ResearchProject parent, string lead, List<Row> rows, DateTimeOffset now)
     {
         var body = new Body();
@@ -48,7 +63,7 @@ public static class JointResearchReport
             foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) P(line);
         }
 
-        P($"关于“{parent.Title}”的同题调研综合报告", TitleFont, 44, center: true);
+        P(CombinedTitle(parent.Title), TitleFont, 44, center: true);
         P($"{lead} · 同题调研", Body, 28, center: true);
         P("");
 

@@ -88,6 +88,21 @@ public static class ResearchAccess
     }
 
     /// <summary>
+    /// True when <paramref name="user"/> reaches <paramref name="project"/> (a same-topic parent) only through an invitation of
+    /// their committee (or one below it) that has not joined: staff or a leader in the scope of none of its organisers and of
+    /// none of its sub-projects' organisers, not on its team. They read the topic and background only (README, same-topic
+    /// research): no team, plan, field work, files, report, outputs or timeline.
+    /// </summary>
+    public static async Task<bool> IsInviteeOnlyAsync(AppDbContext db, CurrentUser user, ResearchProject project, CancellationToken ct)
+    {
+        if (user.IsAdmin || project.ParentId is not null || IsOnTeam(user, project) || user.CommitteePath is not { } p || !(user.IsStaff || user.IsLeader)) return false;
+        var id = project.Id;
+        return !await db.ResearchOrganizers.AnyAsync(o => (o.ResearchProjectId == id || db.ResearchProjects.Any(s => s.Id == o.ResearchProjectId && s.ParentId == id))
+                && o.CommitteePath.StartsWith(p), ct)
+            && await db.JointResearchInvitations.AnyAsync(i => i.ParentId == id && i.CommitteePath.StartsWith(p), ct);
+    }
+
+    /// <summary>
     /// The workflow actors <paramref name="user"/> holds toward <paramref name="project"/> (organisers and team loaded):
     /// <c>office</c> (<see cref="CanManage"/>), <c>leader</c> (the leader role in the lead committee, or the administrator),
     /// <c>author</c> (the team's 执笔人).

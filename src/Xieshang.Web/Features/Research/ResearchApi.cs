@@ -14,8 +14,13 @@ public sealed record ResearchReportActionInput(string? Note, string? SentTo);
 /// <summary>Body of cancelling a project: the reason (required, at most 500 characters).</summary>
 public sealed record ResearchCancelInput(string? Reason);
 
-/// <summary>Answer of registering an output: the output row, its kind, the new item's id (proposal, opinion item, outcome; null for a speech) and link.</summary>
-public sealed record ResearchOutputCreated(int Id, string Kind, int? TargetId, string Link);
+/// <summary>
+/// Answer of registering an output: the output row, its kind, the new item's id (proposal, opinion item, outcome; null for a
+/// speech), its link as the caller sees it (the item's page when the caller may open it, else the output's row on the project
+/// page, <c>/research/{id}#output-{outputId}</c>), whether the caller may open the item, its state (草稿…), the member in whose
+/// drafts a draft waits, and a sentence saying where it is.
+/// </summary>
+public sealed record ResearchOutputCreated(int Id, string Kind, int? TargetId, string Link, bool CanOpen, string State, string? WaitsWith, string Message);
 
 /// <summary>
 /// Research and inspection API (DOMAIN.md §4.6) under <c>/api/research</c>: create and list projects, the detail, the
@@ -113,7 +118,8 @@ public static class ResearchApi
                 if (errors.Values.SelectMany(v => v).FirstOrDefault(x => x.StartsWith("您无权", StringComparison.Ordinal)) is { } no) return Problem(new(403, no));
                 return TypedResults.ValidationProblem(errors, title: "请求有误");
             }
-            return TypedResults.Created($"/activities/{row!.ActivityId}", new IdResult(row.Id) { ActivityId = row.ActivityId });
+            var warning = input.StartsAt is { } sa ? ResearchRules.ScheduleWarning(p!, sa, input.EndsAt ?? sa) : "";
+            return TypedResults.Created($"/activities/{row!.ActivityId}", new IdResult(row.Id) { ActivityId = row.ActivityId, Warning = warning.Length > 0 ? warning : null });
         });
 
         api.MapPost("/{id:int}/files", async Task<Results<Created<ResearchFileDto>, ProblemHttpResult>> (int id, HttpRequest request, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
@@ -141,6 +147,7 @@ public static class ResearchApi
             var (p, refused) = await FindAsync(db, pid.Value, user, ct);
             if (refused is not null) return Problem(refused);
             if (!ResearchAccess.CanReadReport(user, p!, await ResearchAccess.IsSiblingOnlyAsync(db, user, p!, ct))) return Problem(new(403, "该子课题尚未共享，您无权查看其记录和照片。"));
+            if (await ResearchAccess.IsInviteeOnlyAsync(db, user, p!, ct)) return Problem(new(403, "贵单位参加这项同题调研后，才能查看上级课题的记录和照片。"));
             var f = await db.ResearchFiles.AsNoTracking().FirstAsync(x => x.Id == fileId, ct);
             return TypedResults.File(f.Content, f.ContentType, f.IsImage ? null : f.FileName);
         });
@@ -152,7 +159,9 @@ public static class ResearchApi
             var (output, link, error, errors) = await ResearchRules.AddOutputAsync(db, p!, input, user, clock, ct);
             if (error is not null) return Problem(error);
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "请求有误");
-            return TypedResults.Created(link, new ResearchOutputCreated(output!.Id, ResearchWorkflow.OutputKindCode(output.Kind), output.TargetId, link));
+            var seen = (await ResearchQueries.OutputsAsync(db, [output!], p!.Team.FirstOrDefault(t => t.Role == TeamRole.Author)?.Name, user, ct))[0];
+            var message = seen.Note.Length > 0 ? $"已生成{seen.KindName}草稿「{seen.Title}」（编号 {seen.TargetId}）。{seen.Note}" : $"已登记{seen.KindName}「{seen.Title}」。";
+            return TypedResults.Created(link, new ResearchOutputCreated(output!.Id, seen.Kind, output!.TargetId, link, seen.CanOpen, seen.State, seen.WaitsWith, message));
         });
 
         api.MapGet("/{id:int}/report.docx", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (int id, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
@@ -160,6 +169,7 @@ public static class ResearchApi
             var (p, refused) = await FindAsync(db, id, user, ct);
             if (refused is not null) return Problem(refused);
             var detail = await ResearchQueries.DetailAsync(db, p!, user, ct);
+            if (detail.TopicOnly) return Problem(new(403, "贵单位参加这项同题调研后，才能查看上级课题的报告。"));
             if (detail.Report is null) return Problem(new(403, "该子课题尚未共享，您无权查看其报告。"));
             return TypedResults.File(ResearchReport.Write(detail, clock.GetUtcNow()), ResearchReport.ContentType, $"调研报告-{id}.docx");
         });
@@ -168,14 +178,25 @@ public static class ResearchApi
     /// <summary>Id of a created item; <see cref="ActivityId"/> for a field-work trip (its activity).</summary>
     public sealed record IdResult(int Id)
     {
-        /// <summary>The trip's activity (field work only).</summary>
+        /// <summary>The trip's activity (field work only; left out otherwise).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
         public int? ActivityId { get; init; }
+
+        /// <summary>A field-work trip outside the project's schedule: the Chinese warning (the trip is saved); left out otherwise.</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public string? Warning { get; init; }
     }
 
-    /// <summary>A ProblemDetails result of a refusal (title by status, <c>field</c> when the input at fault is known).</summary>
+    /// <summary>
+    /// A ProblemDetails result of a refusal (title by status). When the input at fault is known it carries it as <c>field</c>
+    /// and, in the shape of a validation problem (README: <c>errors: {field: [messages]}</c>), as <c>errors</c> — for a 400 and
+    /// for a 409 on an input (a second sub-project for a committee, a second proposal draft) alike; other statuses keep only <c>field</c>.
+    /// </summary>
     public static ProblemHttpResult Problem(ResearchError e) => TypedResults.Problem(statusCode: e.Status, detail: e.Message,
         title: e.Status switch { 400 => "请求有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "请求有误" },
-        extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null);
+        extensions: e.Field.Length == 0 ? null : e.Status is 400 or 409
+            ? new Dictionary<string, object?> { ["field"] = e.Field, ["errors"] = new Dictionary<string, string[]> { [e.Field] = [e.Message] } }
+            : new Dictionary<string, object?> { ["field"] = e.Field });
 
     /// <summary>A project <paramref name="user"/> may see, tracked with organisers and team (404 none, 403 out of scope).</summary>
     public static async Task<(ResearchProject? Project, ResearchError? Refused)> FindAsync(AppDbContext db, int id, CurrentUser user, CancellationToken ct)

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Features.Activities;
+using Xieshang.Web.Features.Opinions;
+using Xieshang.Web.Features.Proposals;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 
@@ -16,9 +18,11 @@ public sealed record ResearchOrganizerDto(string Code, string Name, bool Lead);
 /// <summary>A person on the team: role code and name, member id (null for staff).</summary>
 public sealed record ResearchTeamDto(string Role, string RoleName, int? MemberId, string Name);
 
-/// <summary>A field-work trip with its activity and the activity's attendance counts (invited, registered, present, excused, absent).</summary>
+/// <summary>A field-work trip with its activity and the activity's attendance counts (invited, registered, present, excused, absent);
+/// <see cref="OutsideSchedule"/> when its China days fall outside the project's schedule (accepted, shown with a warning).</summary>
 public sealed record ResearchFieldWorkDto(int Id, int ActivityId, string Kind, string KindName, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
-    string Place, string Note, string ActivityStatus, int Invited, int Registered, int Present, int Excused, int Absent);
+    string Place, string Note, string ActivityStatus, int Invited, int Registered, int Present, int Excused, int Absent,
+    bool OutsideSchedule = false);
 
 /// <summary>A record or photo: <see cref="Url"/> downloads it (<c>/api/research/files/{id}</c>); images are shown as thumbnails.</summary>
 public sealed record ResearchFileDto(int Id, string FileName, string ContentType, long Size, string Caption, int? FieldWorkId, bool IsImage, string UploadedBy,
@@ -29,7 +33,14 @@ public sealed record ResearchReportDto(string Status, string StatusName, string 
     DateTimeOffset? SubmittedAt, DateTimeOffset? ApprovedAt, DateTimeOffset? SentAt, string ReturnReason, DateTimeOffset? SharedAt);
 
 /// <summary>An output: kind, title, a speech's text, the item it is (proposal, opinion item or outcome id) and its link.</summary>
-public sealed record ResearchOutputDto(int Id, string Kind, string KindName, string Title, string Text, int? TargetId, string Link, string CreatedBy, DateTimeOffset CreatedAt);
+/// <summary>
+/// An output as the viewer sees it: <see cref="Link"/> is the item's page when the viewer may open it (<see cref="CanOpen"/>,
+/// decided by the proposals' and opinions' own <c>VisibleTo</c>), otherwise this row on the project page; <see cref="State"/> the
+/// item's state name (草稿, 已提交…; empty for a speech); <see cref="WaitsWith"/> the member in whose drafts a draft waits
+/// (null once it left the drafts or for other kinds); <see cref="Note"/> a sentence saying so for the page.
+/// </summary>
+public sealed record ResearchOutputDto(int Id, string Kind, string KindName, string Title, string Text, int? TargetId, string Link, string CreatedBy, DateTimeOffset CreatedAt,
+    string State = "", bool CanOpen = true, string? WaitsWith = null, string Note = "");
 
 /// <summary>A timeline event: action code and Chinese name, who, when, note.</summary>
 public sealed record ResearchEventDto(string Action, string Name, string ByName, DateTimeOffset At, string Note);
@@ -48,7 +59,15 @@ public sealed record ResearchDetail(int Id, string Title, string Kind, string Ki
     int? TopicClaimId, string ReportStatus, string ReportStatusName, IReadOnlyList<ResearchOrganizerDto> Organizers, IReadOnlyList<ResearchTeamDto> Team,
     IReadOnlyList<ResearchFieldWorkDto> FieldWork, IReadOnlyList<ResearchFileDto> Files, ResearchReportDto? Report, IReadOnlyList<ResearchOutputDto> Outputs,
     IReadOnlyList<ResearchEventDto> Events, IReadOnlyList<string> PlanActions, IReadOnlyList<string> ReportActions, bool CanManage, bool CanEditReport,
-    bool CanUpload, bool CanAddOutputs, DateTimeOffset CreatedAt, string CreatedBy, bool CanEditTeam, bool CanCancel, bool TeamComplete, string? CancelReason);
+    bool CanUpload, bool CanAddOutputs, DateTimeOffset CreatedAt, string CreatedBy, bool CanEditTeam, bool CanCancel, bool TeamComplete, string? CancelReason)
+{
+    /// <summary>
+    /// True when the viewer is an invited committee that has not joined this same-topic parent
+    /// (<see cref="ResearchAccess.IsInviteeOnlyAsync"/>): the detail then carries the topic, background, organisers, schedule and
+    /// status only (team, plan, field work, files, report, outputs and timeline empty).
+    /// </summary>
+    public bool TopicOnly { get; init; }
+}
 
 /// <summary>Reads of research projects for the API and the pages; scope by <see cref="ResearchAccess"/>.</summary>
 public static class ResearchQueries
@@ -98,7 +117,8 @@ public static class ResearchQueries
             return new ResearchFieldWorkDto(t.Id, t.ActivityId, ResearchWorkflow.FieldWorkKindCode(t.Kind), ResearchWorkflow.FieldWorkKindName(t.Kind), t.Title,
                 t.StartsAt, t.EndsAt, t.Place, t.Note, ActivityStatusName(t.Status), inv.Count, inv.Count(i => i.Response == InvitationResponse.Attend),
                 inv.Count(i => i.Attendance is AttendanceRole.Present or AttendanceRole.NonVoting or AttendanceRole.Speaker or AttendanceRole.Author),
-                inv.Count(i => i.Attendance == AttendanceRole.Excused), inv.Count(i => i.Attendance == AttendanceRole.Absent));
+                inv.Count(i => i.Attendance == AttendanceRole.Excused), inv.Count(i => i.Attendance == AttendanceRole.Absent),
+                ResearchRules.OutsideSchedule(p, t.StartsAt, t.EndsAt));
         }).ToList();
 
         var files = readReport
@@ -110,9 +130,8 @@ public static class ResearchQueries
             ? new ResearchReportDto(ResearchWorkflow.ReportStatusCode(p.ReportStatus), ResearchWorkflow.ReportStatusName(p.ReportStatus), p.ReportTitle, p.ReportBody,
                 p.Findings, p.Suggestions, p.SentTo, p.ReportSubmittedAt, p.ReportApprovedAt, p.ReportSentAt, p.ReturnReason, p.SharedAt)
             : null;
-        var outputs = (await db.ResearchOutputs.AsNoTracking().Where(o => o.ResearchProjectId == p.Id).OrderBy(o => o.Id).ToListAsync(ct))
-            .Select(o => new ResearchOutputDto(o.Id, ResearchWorkflow.OutputKindCode(o.Kind), ResearchWorkflow.OutputKindName(o.Kind), o.Title, o.Text, o.TargetId,
-                OutputLink(o), o.CreatedBy, o.CreatedAt)).ToList();
+        var outputs = await OutputsAsync(db, await db.ResearchOutputs.AsNoTracking().Where(o => o.ResearchProjectId == p.Id).OrderBy(o => o.Id).ToListAsync(ct),
+            p.Team.FirstOrDefault(t => t.Role == TeamRole.Author)?.Name, user, ct);
         var events = (await db.ResearchEvents.AsNoTracking().Where(e => e.ResearchProjectId == p.Id).ToListAsync(ct))
             .OrderBy(e => e.At).ThenBy(e => e.Id)
             .Select(e => new ResearchEventDto(e.Action, ResearchWorkflow.EventName(e.Action), e.ByName, e.At, e.Note)).ToList();
@@ -121,7 +140,7 @@ public static class ResearchQueries
         var manage = ResearchAccess.CanManage(user, p);
         var open = p.Status is not (ResearchStatus.Completed or ResearchStatus.Cancelled);
         var onTeam = ResearchAccess.IsOnTeam(user, p);
-        return new ResearchDetail(p.Id, p.Title, ResearchWorkflow.KindCode(p.Kind), ResearchWorkflow.KindName(p.Kind), ResearchWorkflow.StatusCode(p.Status),
+        var detail = new ResearchDetail(p.Id, p.Title, ResearchWorkflow.KindCode(p.Kind), ResearchWorkflow.KindName(p.Kind), ResearchWorkflow.StatusCode(p.Status),
             ResearchWorkflow.StatusName(p.Status), p.Background, p.Plan, p.PlanSubmittedAt, p.PlanApprovedAt, p.PlanApprovedBy, p.StartsOn, p.EndsOn, p.ParentId,
             p.IsJoint, p.TopicClaimId, ResearchWorkflow.ReportStatusCode(p.ReportStatus), ResearchWorkflow.ReportStatusName(p.ReportStatus), organizers, team,
             fieldWork, files, report, outputs, events,
@@ -137,6 +156,49 @@ public static class ResearchQueries
             manage && p.Status is not (ResearchStatus.Completed or ResearchStatus.Cancelled) && p.ReportStatus != ReportStatus.Sent,
             ResearchRules.HasLeaderAndAuthor(p),
             p.Status == ResearchStatus.Cancelled ? events.LastOrDefault(e => e.Action == "cancel")?.Note ?? "" : null);
+        return await ResearchAccess.IsInviteeOnlyAsync(db, user, p, ct)
+            ? detail with
+            {
+                TopicOnly = true, Team = [], Plan = "", PlanApprovedBy = "", FieldWork = [], Files = [], Report = null, Outputs = [], Events = [],
+                PlanActions = [], ReportActions = [], CanEditReport = false, CanUpload = false, CanAddOutputs = false, CancelReason = null,
+            }
+            : detail;
+    }
+
+    /// <summary>
+    /// The outputs as <paramref name="user"/> sees them: each proposal's and opinion's state, whether the user may open it (the
+    /// other slice's <c>VisibleTo</c>, unchanged), and for a draft the member in whose drafts it waits (called 执笔人 when it is
+    /// <paramref name="authorName"/>, the project's author).
+    /// </summary>
+    public static async Task<List<ResearchOutputDto>> OutputsAsync(AppDbContext db, IReadOnlyList<ResearchOutput> rows, string? authorName, CurrentUser user, CancellationToken ct)
+    {
+        var proposalIds = rows.Where(o => o.Kind == ResearchOutputKind.Proposal && o.TargetId != null).Select(o => o.TargetId!.Value).ToList();
+        var opinionIds = rows.Where(o => o.Kind == ResearchOutputKind.Opinion && o.TargetId != null).Select(o => o.TargetId!.Value).ToList();
+        var proposals = proposalIds.Count == 0 ? [] : await db.Proposals.AsNoTracking().Where(x => proposalIds.Contains(x.Id))
+            .Select(x => new { x.Id, x.Status, x.ProposerName }).ToDictionaryAsync(x => x.Id, ct);
+        var proposalsSeen = proposalIds.Count == 0 ? [] : (await db.Proposals.AsNoTracking().VisibleTo(db, user).Where(x => proposalIds.Contains(x.Id)).Select(x => x.Id).ToListAsync(ct)).ToHashSet();
+        var opinions = opinionIds.Count == 0 ? [] : await db.OpinionItems.AsNoTracking().Where(x => opinionIds.Contains(x.Id))
+            .Select(x => new { x.Id, x.Status, x.AuthorName }).ToDictionaryAsync(x => x.Id, ct);
+        var opinionsSeen = opinionIds.Count == 0 ? [] : (await db.OpinionItems.AsNoTracking().VisibleTo(db, user).Where(x => opinionIds.Contains(x.Id)).Select(x => x.Id).ToListAsync(ct)).ToHashSet();
+        return rows.Select(o =>
+        {
+            var (state, canOpen, waits) = o.Kind switch
+            {
+                ResearchOutputKind.Proposal when o.TargetId is { } t && proposals.TryGetValue(t, out var x) =>
+                    (ProposalWorkflow.StateName(x.Status), proposalsSeen.Contains(t), x.Status == ProposalStatus.Draft ? x.ProposerName : null),
+                ResearchOutputKind.Opinion when o.TargetId is { } t && opinions.TryGetValue(t, out var x) =>
+                    (OpinionWorkflow.StateName(x.Status), opinionsSeen.Contains(t), x.Status == OpinionStatus.Draft ? x.AuthorName : null),
+                ResearchOutputKind.Proposal or ResearchOutputKind.Opinion => ("已删除", false, (string?)null),
+                _ => ("", true, (string?)null),
+            };
+            var kindName = ResearchWorkflow.OutputKindName(o.Kind);
+            var who = waits is not null && waits == authorName ? "执笔人" + waits : waits;
+            var note = waits is null ? "" : canOpen
+                ? $"草稿在{who}的草稿中，待其修改后提交。"
+                : $"草稿在{who}的草稿中，待其修改后提交；提交前只有其本人可以打开。";
+            return new ResearchOutputDto(o.Id, ResearchWorkflow.OutputKindCode(o.Kind), kindName, o.Title, o.Text, o.TargetId,
+                canOpen ? OutputLink(o) : $"/research/{o.ResearchProjectId}#output-{o.Id}", o.CreatedBy, o.CreatedAt, state, canOpen, waits, note);
+        }).ToList();
     }
 
     /// <summary>Where an output lives: <c>/proposals/{id}</c>, <c>/opinions/{id}</c>, <c>/outcomes/{id}</c>, or the project page's anchor for a speech.</summary>

@@ -37,7 +37,7 @@ public static class ResearchReport
         foreach (var g in d.Team.GroupBy(t => t.RoleName)) P($"{g.Key}：{string.Join("、", g.Select(t => t.Name))}");
         if (d.StartsOn is { } s) P($"时间安排：{Day(s)}{(d.EndsOn is { } e ? $" 至 {Day(e)}" : "")}");
         foreach (var f in d.FieldWork)
-            P($"{f.KindName}：{f.Title}，{Day(ChinaTime.DayOf(f.StartsAt))}，{f.Place}（出席 {f.Present} 人）", size: 28);
+            P($"{f.KindName}：{f.Title}，{Day(ChinaTime.DayOf(f.StartsAt))}，{f.Place}（{(f.ActivityStatus == "已取消" ? "已取消" : f.StartsAt > now ? "尚未举行" : $"出席 {f.Present} 人")}）", size: 28);
         P("二、报告正文", Head);
         var text = RichText.ToPlainText(r.Body);
         if (text.Length == 0) P("（尚未撰写。）");

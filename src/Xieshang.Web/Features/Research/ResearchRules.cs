@@ -7,6 +7,7 @@ using Xieshang.Web.Features.Outcomes;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Notifications;
 using Xieshang.Web.Infrastructure.Workflow;
 
 namespace Xieshang.Web.Features.Research;
@@ -584,6 +585,19 @@ public static partial class ResearchRules
         return (file, null);
     }
 
+    /// <summary>
+    /// True when a trip from <paramref name="startsAt"/> to <paramref name="endsAt"/> falls (in China days) outside the project's
+    /// schedule (<see cref="ResearchProject.StartsOn"/>–<see cref="ResearchProject.EndsOn"/>, either end open). Such a trip is
+    /// accepted — plans change — and the project page and the API flag it (<see cref="ScheduleWarning"/>).
+    /// </summary>
+    public static bool OutsideSchedule(ResearchProject p, DateTimeOffset startsAt, DateTimeOffset endsAt) =>
+        (p.StartsOn is { } s && ChinaTime.DayOf(startsAt) < s) || (p.EndsOn is { } e && ChinaTime.DayOf(endsAt) > e);
+
+    /// <summary>The Chinese warning for a trip outside the schedule (empty when inside).</summary>
+    public static string ScheduleWarning(ResearchProject p, DateTimeOffset startsAt, DateTimeOffset endsAt) => OutsideSchedule(p, startsAt, endsAt)
+        ? $"这次实地调研不在项目时间安排（{p.StartsOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "不限"} 至 {p.EndsOn?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "不限"}）内，已照常安排；如需调整时间安排，请修改项目。"
+        : "";
+
     // ───────────────────────── outputs ─────────────────────────
 
     /// <summary>
@@ -602,7 +616,10 @@ public static partial class ResearchRules
     /// <c>speech</c> (大会发言) keeps its title and text on the <see cref="ResearchOutput"/> row. Each writes a
     /// <see cref="ResearchOutput"/> row and (but the speech) a <see cref="WorkLink"/> Research → item. Proposal and opinion:
     /// office or a team member; recommendation and speech: office (403 otherwise). The other slice's refusals come back
-    /// as they are. Returns the output and the new item's link (<see cref="ResearchQueries.OutputLink"/>).
+    /// as they are. A project turns into one proposal draft and one opinion draft at most (a second: 409 naming the first);
+    /// recommendations and speeches may be several. When the office acts, the author (in whose drafts the draft waits) is
+    /// notified through <see cref="Notifier"/>. Returns the output and its link as the acting user sees it
+    /// (<see cref="ResearchQueries.OutputsAsync"/>: the item's page when they may open it, else the output's row on the project page).
     /// </summary>
     public static async Task<(ResearchOutput? Output, string Link, ResearchError? Error, Dictionary<string, string[]> Errors)> AddOutputAsync(
         AppDbContext db, ResearchProject p, OutputInput input, CurrentUser user, TimeProvider clock, CancellationToken ct)
@@ -616,6 +633,10 @@ public static partial class ResearchRules
         if (kind is ResearchOutputKind.Recommendation or ResearchOutputKind.Speech && !office)
             return (null, "", new(403, "建议和大会发言由组织单位工作人员登记。"), errors);
         if (CancelledRefusal(p, "登记调研成果") is { } cancelled) return (null, "", cancelled, errors);
+        if (kind is ResearchOutputKind.Proposal or ResearchOutputKind.Opinion
+            && await db.ResearchOutputs.AsNoTracking().Where(o => o.ResearchProjectId == p.Id && o.Kind == kind).OrderBy(o => o.Id)
+                .Select(o => new { o.Title, o.TargetId }).FirstOrDefaultAsync(ct) is { } done)
+            return (null, "", new(409, $"本项目已转为{ResearchWorkflow.OutputKindName(kind.Value)}草稿「{done.Title}」（编号 {done.TargetId}），同一项目只转一次；请在这份草稿上修改。", "kind"), errors);
         var now = clock.GetUtcNow();
         var author = p.Team.FirstOrDefault(t => t.Role == TeamRole.Author && t.MemberId != null)?.MemberId;
         var actingMember = onTeam ? user.MemberId : null;
@@ -699,8 +720,15 @@ public static partial class ResearchRules
             ResearchProjectId = projectId, Action = "output", Note = Cut($"{ResearchWorkflow.OutputKindName(output.Kind)}：{output.Title}", 1000), At = now,
             ByUserId = user.UserId, ByName = Who(user),
         });
+        if (kind is ResearchOutputKind.Proposal or ResearchOutputKind.Opinion && actingMember is null && author is { } writerId)
+        {
+            var what = ResearchWorkflow.OutputKindName(output.Kind);
+            await Notifier.ToMembersAsync(db, [writerId], new($"research.output.{ResearchWorkflow.OutputKindCode(output.Kind)}", $"调研成果已转为{what}草稿：{output.Title}",
+                $"{Who(user)}将{ResearchWorkflow.KindName(p.Kind)}“{p.Title}”转为{what}草稿，已放入您的草稿，请修改后提交。", ResearchQueries.OutputLink(output)), clock, ct);
+        }
         await db.SaveChangesAsync(ct);
-        return (output, ResearchQueries.OutputLink(output), null, errors);
+        var seen = (await ResearchQueries.OutputsAsync(db, [output], p.Team.FirstOrDefault(t => t.Role == TeamRole.Author)?.Name, user, ct))[0];
+        return (output, seen.Link, null, errors);
     }
 
     /// <summary>The findings and suggestions as paragraphs (the background when both are empty).</summary>

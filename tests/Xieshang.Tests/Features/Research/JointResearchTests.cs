@@ -82,6 +82,15 @@ public abstract class JointResearchTests(AppFactory app)
         Assert.Equal(status, await app.WithDbAsync(db => db.ResearchProjects.Where(p => p.Id == id).Select(p => p.ReportStatus).FirstAsync()));
     }
 
+    [Theory]
+    [InlineData("关于城乡养老服务体系建设的同题调研", "关于城乡养老服务体系建设的同题调研综合报告")]
+    [InlineData("城乡养老服务体系建设同题调研", "关于城乡养老服务体系建设的同题调研综合报告")]
+    [InlineData("关于县域医疗卫生次中心建设的调研", "关于县域医疗卫生次中心建设的同题调研综合报告")]
+    [InlineData("县域医疗卫生次中心", "关于县域医疗卫生次中心的同题调研综合报告")]
+    [InlineData("“农村饮水安全”", "关于农村饮水安全的同题调研综合报告")]
+    [InlineData("同题调研", "关于同题调研的同题调研综合报告")]
+    public void Combined_title_wraps_the_topic_once(string topic, string title) => Assert.Equal(title, JointResearchReport.CombinedTitle(topic));
+
     [Fact]
     public async Task Sub_projects_are_created_below_the_parent_once_per_committee_and_invited_districts_join()
     {
@@ -100,6 +109,7 @@ public abstract class JointResearchTests(AppFactory app)
         var again = await AddAsync(city, parent, "520201");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("已有", await Detail(again));
+        Assert.Contains("已有", (await Json(again)).GetProperty("errors").GetProperty("committeeCode")[0].GetString());
         var outside = await city.PostAsJsonAsync($"/api/research/{parent}/subprojects", new { committeeCode = "520100" });
         Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
         Assert.Contains("不是这项调研牵头单位的下级政协", await Detail(outside));
@@ -301,10 +311,20 @@ public abstract class JointResearchTests(AppFactory app)
         Assert.Equal("县域医共体建设同题调研", d.GetProperty("title").GetString());
         Assert.Equal("全市统一部署，各区县政协同题调研。", d.GetProperty("background").GetString());
         Assert.False(d.GetProperty("canManage").GetBoolean());
+        // Topic and background only: not the parent's team, plan, outputs or timeline.
+        Assert.True(d.GetProperty("topicOnly").GetBoolean());
+        Assert.Empty(d.GetProperty("team").EnumerateArray());
+        Assert.Empty(d.GetProperty("events").EnumerateArray());
+        Assert.Equal("", d.GetProperty("plan").GetString());
+        var parentTeam = await app.WithDbAsync(db => db.ResearchTeamMembers.Where(t => t.ResearchProjectId == parent).Select(t => t.Name).ToListAsync());
+        Assert.NotEmpty(parentTeam);
+        Assert.True((await Json(await city.GetAsync($"/api/research/{parent}"))).GetProperty("team").GetArrayLength() > 0);
         var page = await app.SignedInPageClientAsync(Shuicheng);
         var html = await page.GetHtmlAsync($"/research/{parent}");
         Assert.Contains("县域医共体建设同题调研", html);
         Assert.Contains("全市统一部署", html);
+        Assert.Contains("参加前只显示课题和背景", html);
+        Assert.All(parentTeam, name => Assert.DoesNotContain(name, html));
         var board = await page.GetHtmlAsync($"/research/{parent}/joint");
         Assert.DoesNotContain("辐射不足", board);
         Assert.Empty((await Json(await shuicheng.GetAsync($"/api/research/{parent}/subprojects"))).EnumerateArray());
@@ -353,7 +373,8 @@ public abstract class JointResearchTests(AppFactory app)
         using var doc = WordprocessingDocument.Open(new MemoryStream(await res.Content.ReadAsByteArrayAsync()), false);
         var body = doc.MainDocumentPart!.Document!.Body!;
         var text = string.Join("\n", body.Elements<DocumentFormat.OpenXml.Wordprocessing.Paragraph>().Select(p => p.InnerText));
-        Assert.Contains("关于“农村饮水安全巩固提升同题调研”的同题调研综合报告", text);
+        Assert.Contains("关于农村饮水安全巩固提升的同题调研综合报告", text);
+        Assert.DoesNotContain("同题调研”的同题调研", text);
         Assert.Contains("全市统一部署，各区县政协同题调研。", text);
         Assert.Contains("钟山区城郊供水管网老化。", text);
         Assert.Contains("实施管网改造三年行动。", text);

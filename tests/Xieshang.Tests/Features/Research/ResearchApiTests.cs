@@ -209,7 +209,7 @@ public abstract class ResearchApiTests(AppFactory app)
         Assert.Equal(0, await app.WithDbAsync(db => db.Outcomes.CountAsync(o => o.SourceType == WorkItemType.Research && o.SourceId == id)));
         var noTo = await Report(staff, id, "send");
         Assert.Equal(HttpStatusCode.BadRequest, noTo.StatusCode);
-        Assert.Contains("报送单位", await Detail(noTo));
+        Assert.Contains("报送单位", (await Json(noTo)).GetProperty("errors").GetProperty("sentTo")[0].GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await Report(leader, id, "send", sentTo: "市委")).StatusCode);
         var sent = await Json(await Report(staff, id, "send", sentTo: "市委、市政府"));
         Assert.Equal("sent", sent.GetProperty("reportStatus").GetString());
@@ -404,6 +404,36 @@ public abstract class ResearchApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task A_trip_outside_the_projects_schedule_is_accepted_with_a_warning_in_the_answer_and_on_the_page()
+    {
+        var authorId = await MemberIdOf(Author);
+        var others = await MembersOf("520200", 2, authorId);
+        var staff = await app.ClientAsAsync(City);
+        var today = ChinaTime.DayOf(DateTimeOffset.UtcNow);
+        var created = await staff.PostAsJsonAsync("/api/research", new
+        {
+            title = "关于时间安排的调研", kind = "research", organizerCodes = new[] { "520200" }, leaderId = others[0], memberIds = new[] { others[1] }, authorId,
+            startsOn = today.AddDays(10), endsOn = today.AddDays(20),
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // Creating answers {"id":N} only, as the README shows (no null trip fields).
+        Assert.Equal(["id"], (await Json(created)).EnumerateObject().Select(p => p.Name).ToArray());
+        var id = (await Json(created)).GetProperty("id").GetInt32();
+        await ApprovePlanAsync(id);
+        var inside = new DateTimeOffset(today.AddDays(12).ToDateTime(new TimeOnly(1, 0)), TimeSpan.Zero);
+        var ok = await Json(await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", new { kind = "visit", startsAt = inside, endsAt = inside.AddHours(2), place = "钟山区" }));
+        Assert.False(ok.TryGetProperty("warning", out var none) && none.ValueKind == JsonValueKind.String);
+        var outside = new DateTimeOffset(today.AddDays(30).ToDateTime(new TimeOnly(1, 0)), TimeSpan.Zero);
+        var late = await staff.PostAsJsonAsync($"/api/research/{id}/fieldwork", new { kind = "meeting", startsAt = outside, endsAt = outside.AddHours(2), place = "水城区" });
+        Assert.Equal(HttpStatusCode.Created, late.StatusCode);
+        Assert.Contains("不在项目时间安排", (await Json(late)).GetProperty("warning").GetString());
+        var trips = (await Json(await staff.GetAsync($"/api/research/{id}"))).GetProperty("fieldWork").EnumerateArray().ToList();
+        Assert.Equal([false, true], trips.Select(t => t.GetProperty("outsideSchedule").GetBoolean()).ToArray());
+        var page = await (await app.SignedInPageClientAsync(City)).GetHtmlAsync($"/research/{id}");
+        Assert.Contains($"不在项目时间安排（{today.AddDays(10):yyyy-MM-dd} 至 {today.AddDays(20):yyyy-MM-dd}）内", page);
+    }
+
+    [Fact]
     public async Task Field_work_is_an_activity_with_the_team_invited_and_its_attendance_counted()
     {
         var (id, authorId, leaderId, memberId) = await CreateAsync();
@@ -443,6 +473,17 @@ public abstract class ResearchApiTests(AppFactory app)
         Assert.Equal(0, trip.GetProperty("present").GetInt32());
         // The trip's invitation reached the author like any activity's.
         Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync(Author)).GetAsync($"/api/activities/{activityId}")).StatusCode);
+        // A trip still to come is 尚未举行 in the .docx, not 「出席 0 人」; the project has no schedule, so no warning.
+        Assert.False(trip.GetProperty("outsideSchedule").GetBoolean());
+        Assert.False((await Json(res)).TryGetProperty("warning", out var w) && w.ValueKind == JsonValueKind.String);
+        var docx = await staff.GetAsync($"/api/research/{id}/report.docx");
+        using (var zip = new ZipArchive(await docx.Content.ReadAsStreamAsync()))
+        using (var reader = new StreamReader(zip.GetEntry("word/document.xml")!.Open()))
+        {
+            var xml = await reader.ReadToEndAsync();
+            Assert.Contains("尚未举行", xml);
+            Assert.DoesNotContain("出席 0 人", xml);
+        }
     }
 
     [Fact]
@@ -513,11 +554,17 @@ public abstract class ResearchApiTests(AppFactory app)
         Assert.Equal("关于加快发展猕猴桃产业的调研", proposal.Title);
         Assert.Contains("建设产地冷库", proposal.Body);
         Assert.Contains("冷链物流不足", proposal.Body);
-        // Staff: the draft is the author's.
-        var byStaff = await Json(await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal", title = "关于建设产地冷库的提案" }));
-        var staffProposal = await app.WithDbAsync(db => db.Proposals.FirstAsync(p => p.Id == byStaff.GetProperty("targetId").GetInt32()));
-        Assert.Equal(authorId, staffProposal.ProposerMemberId);
-        Assert.Equal("关于建设产地冷库的提案", staffProposal.Title);
+        // A second proposal draft from the same project is refused (409 naming the first), by staff as by the author; nothing changes.
+        var snapshot = await SnapshotAsync();
+        var proposalsBefore = await app.WithDbAsync(db => db.Proposals.CountAsync());
+        var again = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal", title = "关于建设产地冷库的提案" });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var againBody = await Json(again);
+        Assert.Contains($"「关于加快发展猕猴桃产业的调研」（编号 {proposalId}）", againBody.GetProperty("detail").GetString());
+        Assert.Equal(againBody.GetProperty("detail").GetString(), againBody.GetProperty("errors").GetProperty("kind")[0].GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await author.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal" })).StatusCode);
+        Assert.Equal(snapshot, await SnapshotAsync());
+        Assert.Equal(proposalsBefore, await app.WithDbAsync(db => db.Proposals.CountAsync()));
 
         // A public-opinion draft, written for the author by staff.
         var op = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "opinion" });
@@ -526,6 +573,9 @@ public abstract class ResearchApiTests(AppFactory app)
         var opinion = await app.WithDbAsync(db => db.OpinionItems.FirstAsync(o => o.Id == opinionId));
         Assert.Equal(authorId, opinion.AuthorMemberId);
         Assert.Contains("建设产地冷库", opinion.Body);
+        var secondOpinion = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "opinion" });
+        Assert.Equal(HttpStatusCode.Conflict, secondOpinion.StatusCode);
+        Assert.Contains($"（编号 {opinionId}）", await Detail(secondOpinion));
 
         // A recommendation is an outcome; a speech stays on the output row. Members may not register those.
         Assert.Equal(HttpStatusCode.Forbidden, (await author.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "recommendation", title = "建议", text = "内容" })).StatusCode);
@@ -545,11 +595,76 @@ public abstract class ResearchApiTests(AppFactory app)
 
         var links = (await app.WithDbAsync(db => db.WorkLinks.Where(l => l.FromType == WorkItemType.Research && l.FromId == id).OrderBy(l => l.Id).ToListAsync()))
             .Select(l => $"{l.ToType}:{l.ToId}").ToList();
-        Assert.Equal([$"Proposal:{proposalId}", $"Proposal:{staffProposal.Id}", $"OpinionItem:{opinionId}", $"Outcome:{outcome.Id}"], links);
+        Assert.Equal([$"Proposal:{proposalId}", $"OpinionItem:{opinionId}", $"Outcome:{outcome.Id}"], links);
+        // Recommendations and speeches may be several.
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "speech", title = "第二篇发言", text = "……" })).StatusCode);
         var d = await Json(await staff.GetAsync($"/api/research/{id}"));
         var outputs = d.GetProperty("outputs").EnumerateArray().ToList();
-        Assert.Equal(["proposal", "proposal", "opinion", "recommendation", "speech"], outputs.Select(o => o.GetProperty("kind").GetString()!).ToArray());
-        Assert.Equal("各位委员……", outputs[4].GetProperty("text").GetString());
+        Assert.Equal(["proposal", "opinion", "recommendation", "speech", "speech"], outputs.Select(o => o.GetProperty("kind").GetString()!).ToArray());
+        Assert.Equal("各位委员……", outputs[3].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Staff_turning_a_project_into_a_proposal_are_told_it_waits_in_the_authors_drafts_and_the_author_is_notified()
+    {
+        await ProposalScenario.EnsureSessionAsync(app, "520200");
+        var (id, authorId, _, _) = await CreateAsync(title: "关于城区停车设施建设的调研");
+        await ApprovePlanAsync(id);
+        var staff = await app.ClientAsAsync(City);
+        var authorName = await app.WithDbAsync(db => db.Members.Where(m => m.Id == authorId).Select(m => m.Name).FirstAsync());
+
+        var res = await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "proposal" });
+        Assert.Equal(HttpStatusCode.Created, res.StatusCode);
+        var created = await Json(res);
+        var proposalId = created.GetProperty("targetId").GetInt32();
+        var outputId = created.GetProperty("id").GetInt32();
+        // The proposals slice keeps a member's draft to the member: staff are not sent to a page that answers 404.
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync($"/api/proposals/{proposalId}")).StatusCode);
+        Assert.False(created.GetProperty("canOpen").GetBoolean());
+        Assert.Equal($"/research/{id}#output-{outputId}", created.GetProperty("link").GetString());
+        Assert.Equal($"/research/{id}#output-{outputId}", res.Headers.Location!.OriginalString);
+        Assert.Equal("草稿", created.GetProperty("state").GetString());
+        Assert.Equal(authorName, created.GetProperty("waitsWith").GetString());
+        Assert.Contains($"草稿在执笔人{authorName}的草稿中", created.GetProperty("message").GetString());
+        var proposal = await app.WithDbAsync(db => db.Proposals.FirstAsync(p => p.Id == proposalId));
+        Assert.Equal(authorId, proposal.ProposerMemberId);
+        var notice = await app.WithDbAsync(db => db.Notifications.Where(n => n.MemberId == authorId && n.Kind == "research.output.proposal").SingleAsync());
+        Assert.Equal($"/proposals/{proposalId}", notice.Link);
+        Assert.Contains("关于城区停车设施建设的调研", notice.Body);
+
+        // Staff's view lists the draft with its state and no link; the author's view links it.
+        var staffOut = (await Json(await staff.GetAsync($"/api/research/{id}"))).GetProperty("outputs")[0];
+        Assert.False(staffOut.GetProperty("canOpen").GetBoolean());
+        Assert.Equal("草稿", staffOut.GetProperty("state").GetString());
+        Assert.Equal(authorName, staffOut.GetProperty("waitsWith").GetString());
+        var author = await app.ClientAsAsync(Author);
+        Assert.Equal(HttpStatusCode.OK, (await author.GetAsync($"/api/proposals/{proposalId}")).StatusCode);
+        var authorOut = (await Json(await author.GetAsync($"/api/research/{id}"))).GetProperty("outputs")[0];
+        Assert.True(authorOut.GetProperty("canOpen").GetBoolean());
+        Assert.Equal($"/proposals/{proposalId}", authorOut.GetProperty("link").GetString());
+
+        // An opinion draft staff write for the author is one staff may open (the opinions slice shows its creator).
+        var op = await Json(await staff.PostAsJsonAsync($"/api/research/{id}/outputs", new { kind = "opinion" }));
+        Assert.True(op.GetProperty("canOpen").GetBoolean());
+        Assert.Equal($"/opinions/{op.GetProperty("targetId").GetInt32()}", op.GetProperty("link").GetString());
+    }
+
+    [Fact]
+    public async Task Single_field_refusals_carry_errors_by_field_like_validation_problems()
+    {
+        var (id, _, _, _) = await CreateAsync(title: "关于错误格式的调研");
+        var staff = await app.ClientAsAsync(City);
+        Assert.Equal(HttpStatusCode.OK, (await Plan(staff, id, "submit", plan: "走访")).StatusCode);
+        var leader = await app.ClientAsAsync(CityLeader);
+        var before = await SnapshotAsync();
+        var noNote = await Plan(leader, id, "return");
+        Assert.Equal(HttpStatusCode.BadRequest, noNote.StatusCode);
+        var body = await Json(noNote);
+        Assert.Equal("退回调研方案须写明理由。", body.GetProperty("errors").GetProperty("note")[0].GetString());
+        Assert.Equal("note", body.GetProperty("field").GetString());
+        var noReason = await staff.PostAsJsonAsync($"/api/research/{id}/cancel", new { reason = "" });
+        Assert.Equal("请填写取消原因。", (await Json(noReason)).GetProperty("errors").GetProperty("reason")[0].GetString());
+        Assert.Equal(before, await SnapshotAsync());
     }
 
     [Fact]

@@ -33,6 +33,13 @@ public abstract class ResearchPagesTests(AppFactory app)
         var staff = await app.SignedInPageClientAsync("staff.520201");
         var page = await staff.GetHtmlAsync("/research/new");
         Assert.Contains("调研课题", page);
+        // The member selects have a text filter (a script file, no inline script: the CSP allows only files).
+        Assert.Contains("data-filter-selects=\"leader author members\"", page);
+        var script = System.Text.RegularExpressions.Regex.Match(page, "<page-script src=\"/?(js/member-filter[^\"]*\\.js)\"").Groups[1].Value;
+        Assert.NotEqual("", script);
+        var js = await staff.GetStringAsync("/" + script);
+        Assert.Contains("data-filter-selects", js);
+        Assert.Contains("option.hidden", js);
         var token = PageClient.Token(page);
         var own = await MembersOf("520201", 3);
         var before = await ProjectCount();
@@ -175,7 +182,20 @@ public abstract class ResearchPagesTests(AppFactory app)
         var toProposal = await author.PostAsync(url, Form(PageClient.Token(authorPage), "output", ("kind", "proposal")));
         Assert.Equal(HttpStatusCode.Redirect, toProposal.StatusCode);
         Assert.StartsWith("/proposals/", toProposal.Target());
-        Assert.Contains("转为提案草稿", await author.GetHtmlAsync(url));
+        var proposalId = int.Parse(toProposal.Target()["/proposals/".Length..]);
+        // The button is gone once used (a second draft is refused); the opinion button stays. The author's view links the draft.
+        authorPage = await author.GetHtmlAsync(url);
+        Assert.DoesNotContain("name=\"kind\" value=\"proposal\"", authorPage);
+        Assert.Contains("name=\"kind\" value=\"opinion\"", authorPage);
+        Assert.Contains($"href=\"/proposals/{proposalId}\"", authorPage);
+        var twice = await author.PostAsync(url, Form(PageClient.Token(authorPage), "output", ("kind", "proposal")));
+        Assert.Contains("同一项目只转一次", await twice.HtmlAsync());
+        Assert.Equal(1, await app.WithDbAsync(db => db.ResearchOutputs.CountAsync(o => o.ResearchProjectId == id)));
+        // Staff see the draft's title and state and where it waits, without a link to a page the proposals slice keeps from them.
+        var staffPage = await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync(url);
+        Assert.DoesNotContain($"href=\"/proposals/{proposalId}\"", staffPage);
+        Assert.Contains("的草稿中，待其修改后提交；提交前只有其本人可以打开。", staffPage);
+        Assert.Contains(">草稿</span>", staffPage);
 
         // Another district, a member not on the team and a handling unit are refused; their posts change nothing.
         var count = await app.WithDbAsync(db => db.ResearchEvents.CountAsync(e => e.ResearchProjectId == id));
