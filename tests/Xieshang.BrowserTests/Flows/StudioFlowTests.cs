@@ -146,7 +146,7 @@ public sealed class StudioFlowTests(BrowserFixture browser)
         await photoInput.SetInputFilesAsync(new FilePayload { Name = "路灯.png", MimeType = "image/png", Buffer = Photo() });
         await AnswerChallengeAsync(citizen, correctly: false);
         await citizen.GetByRole(AriaRole.Button, new() { Name = "提交留言" }).ClickAsync();
-        await Expect(citizen.Locator("#message-error")).ToHaveTextAsync("验证题答案不正确，请重新计算。");
+        await Expect(citizen.Locator("#message-error")).ToHaveTextAsync("验证题答案不正确，这道题已作废，请换一道新题重新计算。");
         await Expect(content).ToHaveValueAsync(Matter);
         await Expect(citizen.GetByLabel("您的称呼（可不填）")).ToHaveValueAsync("李女士");
         await Expect(citizen.GetByLabel(new Regex("^验证题"))).ToHaveValueAsync("");

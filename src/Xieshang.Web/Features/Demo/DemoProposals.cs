@@ -250,6 +250,9 @@ public static class DemoProposals
             async Task Do(CurrentUser who, string action, ProposalActionInput? input = null, double days = 0)
             {
                 clock.Now = clock.Now.AddDays(days);
+                // Every step the demo replays lies in the past: a reply, rating or closing dated after today would leave outcomes
+                // adopted in the future (no valid progress day) and the dashboard's days counted from future dates.
+                if (clock.Now > realClock.GetUtcNow()) throw new InvalidOperationException($"Demo proposal {cp.Id} {action}: dated {clock.Now:yyyy-MM-dd}, after today.");
                 if (await ProposalRules.ExecuteAsync(db, p.Id, action, input ?? new(), [], who, options, clock, ct) is { } e)
                     throw new InvalidOperationException($"Demo proposal {cp.Id} {action}: {e.Message}");
             }
@@ -263,8 +266,7 @@ public static class DemoProposals
                 if (stage == 1 && co == coSigners[^1]) break; // still co-signing
                 await Do(MemberUser(co, names[co]), co % 5 == 0 ? "decline" : "sign", days: 0.2);
             }
-            if (stage == 1 && coSigners.Length > 0) continue;
-            if (stage == 2) continue; // submitted
+            if (stage is 1 or 2) continue; // submitted (stage 1: still co-signing when it has co-signers)
             await Do(office, "review", days: 1);
             if (stage == 3) continue; // under review
             if (!rejected && age == 0 && stage == 4)

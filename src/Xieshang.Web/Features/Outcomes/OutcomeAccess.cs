@@ -40,6 +40,27 @@ public static class OutcomeAccess
     /// <summary>True when <paramref name="user"/> may report progress on <paramref name="o"/>: staff in scope or the responsible department.</summary>
     public static bool CanReport(CurrentUser user, Outcome o) => CanManage(user, o) || IsResponsibleUnit(user, o);
 
+    /// <summary>
+    /// The outcomes of <paramref name="q"/> (already filtered by committee, status, kind) that <paramref name="user"/> may read,
+    /// newest first, at most <paramref name="take"/>: the same rule as <see cref="CanReadAsync"/> — those of <see cref="VisibleTo"/>
+    /// and those whose source the user may read (looked at among the newest 2,000). Used by every list (API and page), so a
+    /// list holds exactly the outcomes whose detail opens.
+    /// </summary>
+    public static async Task<List<Outcome>> ReadableAsync(AppDbContext db, CurrentUser user, IQueryable<Outcome> q, IEnumerable<IWorkItemResolver> resolvers,
+        int take, CancellationToken ct)
+    {
+        if (!user.IsAuthenticated) return [];
+        var ordered = q.OrderByDescending(o => o.UpdatedAt).ThenByDescending(o => o.Id);
+        if (user.IsAdmin) return await ordered.Take(take).ToListAsync(ct);
+        var candidates = await ordered.Take(2000).ToListAsync(ct);
+        var ids = candidates.Select(o => o.Id).ToList();
+        var visible = (await q.Where(o => ids.Contains(o.Id)).VisibleTo(user).Select(o => o.Id).ToListAsync(ct)).ToHashSet();
+        var others = candidates.Where(o => !visible.Contains(o.Id)).Select(o => (o.SourceType, o.SourceId)).Distinct().ToList();
+        var sources = others.Count == 0 ? [] : await OutcomeChain.ResolveAsync(db, user, resolvers, others, ct);
+        return candidates.Where(o => visible.Contains(o.Id)
+            || (sources.TryGetValue((OutcomeCodes.TypeCode(o.SourceType), o.SourceId), out var n) && n.Readable)).Take(take).ToList();
+    }
+
     /// <summary>True when <paramref name="user"/> may read <paramref name="o"/>: listed by <see cref="VisibleTo"/>, or its source is readable.</summary>
     public static async Task<bool> CanReadAsync(AppDbContext db, CurrentUser user, Outcome o, IEnumerable<IWorkItemResolver> resolvers, CancellationToken ct)
     {

@@ -54,9 +54,9 @@ public static class OutcomesApi
         var api = app.MapGroup("/api/outcomes").WithTags("Outcomes").RequireAuthorization(Policies.SignedIn);
 
         api.MapGet("", async Task<Results<Ok<List<OutcomeListItem>>, ProblemHttpResult>> (string? committee, string? status, string? kind,
-            AppDbContext db, CurrentUser user, TimeProvider clock, IOptions<OutcomeOptions> options, CancellationToken ct) =>
+            AppDbContext db, CurrentUser user, TimeProvider clock, IOptions<OutcomeOptions> options, IEnumerable<IWorkItemResolver> resolvers, CancellationToken ct) =>
         {
-            var q = db.Outcomes.AsNoTracking().VisibleTo(user);
+            var q = db.Outcomes.AsNoTracking();
             if (committee is { Length: > 0 })
             {
                 var (c, refused) = await CommitteeAsync(db, committee, user, ct);
@@ -75,7 +75,7 @@ public static class OutcomesApi
                 if (OutcomeCodes.ParseKind(kind) is not { } k) return Problem(new(400, $"成果类别“{kind}”无效，应为：{string.Join("、", OutcomeCodes.Kinds.Select(x => x.Code))}。", "kind"));
                 q = q.Where(o => o.Kind == k);
             }
-            var list = await q.OrderByDescending(o => o.UpdatedAt).ThenByDescending(o => o.Id).Take(500).ToListAsync(ct);
+            var list = await OutcomeAccess.ReadableAsync(db, user, q, resolvers, 500, ct);
             return TypedResults.Ok(await OutcomeQueries.ListAsync(db, list, cutoff, ct));
         });
 
@@ -181,10 +181,19 @@ public static class OutcomesApi
         catch (InvalidOperationException) { return (null, [], new(400, "请以 JSON 或表单提交落实进展。")); }
     }
 
-    /// <summary>Problem response with the rule's status and Chinese message.</summary>
-    public static ProblemHttpResult Problem(OutcomeError e) => TypedResults.Problem(statusCode: e.Status, detail: e.Message,
-        title: e.Status switch { 400 => "请求有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "请求有误" },
-        extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null);
+    /// <summary>
+    /// Problem response with the rule's status and Chinese message; an error about one field is a validation problem as in the
+    /// README (the framework's <see cref="HttpValidationProblemDetails"/>, as <c>TypedResults.ValidationProblem</c> writes it
+    /// for proposals and consultations): <c>errors: {field: [message]}</c>, with <c>field</c> kept for older clients.
+    /// </summary>
+    public static ProblemHttpResult Problem(OutcomeError e)
+    {
+        var title = e.Status switch { 400 => "请求有误", 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", _ => "请求有误" };
+        if (e.Field.Length == 0) return TypedResults.Problem(statusCode: e.Status, detail: e.Message, title: title);
+        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Message] }) { Status = e.Status, Title = title, Detail = e.Message };
+        details.Extensions["field"] = e.Field;
+        return TypedResults.Problem(details);
+    }
 
     /// <summary>A committee by code that <paramref name="user"/> may read (404 unknown, 403 out of scope).</summary>
     public static async Task<(Committee? Committee, OutcomeError? Refused)> CommitteeAsync(AppDbContext db, string code, CurrentUser user, CancellationToken ct)

@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using SkiaSharp;
+using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Jobs;
 
 namespace Xieshang.Web.Features.Studios;
 
@@ -63,22 +66,51 @@ public static class StudioGuard
     }
 
     /// <summary>
-    /// Checks <paramref name="answer"/> against <paramref name="token"/>: returns the token's nonce, or the Chinese reason
-    /// (missing, forged or expired token; wrong answer).
+    /// Opens <paramref name="token"/> and compares <paramref name="answer"/> (a whole number, full-width digits allowed) with the
+    /// answer inside it: the token's nonce and expiry with whether the answer is right, or the Chinese reason the token
+    /// itself is refused (missing, forged or expired). Does not use the token up: <see cref="BurnAsync"/> does, whatever the answer.
     /// </summary>
-    public static (string? Nonce, string? Error) Verify(IDataProtectionProvider dp, TimeProvider clock, string? token, string? answer)
+    public static (string? Nonce, DateTimeOffset ExpiresAt, bool Correct, string? Error) Verify(IDataProtectionProvider dp, TimeProvider clock, string? token, string? answer)
     {
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 1000) return (null, "缺少验证题，请刷新页面后重新填写。");
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 1000) return (null, default, false, "缺少验证题，请刷新页面后重新填写。");
         string payload;
         try { payload = dp.CreateProtector(Purpose).Unprotect(token.Trim()); }
-        catch (CryptographicException) { return (null, "验证题无效，请刷新页面后重新填写。"); }
+        catch (CryptographicException) { return (null, default, false, "验证题无效，请刷新页面后重新填写。"); }
         var parts = payload.Split('|');
-        if (parts.Length != 3 || !long.TryParse(parts[2], CultureInfo.InvariantCulture, out var exp)) return (null, "验证题无效，请刷新页面后重新填写。");
-        if (clock.GetUtcNow().ToUnixTimeSeconds() > exp) return (null, "验证题已过期，请刷新页面换一道题。");
+        if (parts.Length != 3 || !long.TryParse(parts[2], CultureInfo.InvariantCulture, out var exp)) return (null, default, false, "验证题无效，请刷新页面后重新填写。");
+        if (clock.GetUtcNow().ToUnixTimeSeconds() > exp) return (null, default, false, "验证题已过期，请刷新页面换一道题。");
         var typed = (answer ?? "").Trim().Normalize(NormalizationForm.FormKC);
-        if (!int.TryParse(typed, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n.ToString(CultureInfo.InvariantCulture) != parts[0])
-            return (null, "验证题答案不正确，请重新计算。");
-        return (parts[1], null);
+        var correct = int.TryParse(typed, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n.ToString(CultureInfo.InvariantCulture) == parts[0];
+        return (parts[1], DateTimeOffset.FromUnixTimeSeconds(exp), correct, null);
+    }
+
+    /// <summary>Prefix of the <see cref="JobLease"/> rows that mark a challenge nonce as used.</summary>
+    private const string UsedPrefix = "studio-challenge:";
+
+    /// <summary>
+    /// Uses a challenge up, right or wrong, so one token allows exactly one attempt (a script cannot try 0, 1, 2, … with it):
+    /// the nonce is held as a <see cref="JobLease"/> row named <c>studio-challenge:{nonce}</c> until the token expires (the
+    /// table's primary key makes the first attempt win across instances; expired rows are removed here). Returns false when
+    /// the token was already used. Saves.
+    /// </summary>
+    public static async Task<bool> BurnAsync(AppDbContext db, string nonce, DateTimeOffset expiresAt, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.JobLeases.Where(l => l.Name.StartsWith(UsedPrefix) && l.ExpiresAt < now).ExecuteDeleteAsync(ct);
+        var name = UsedPrefix + nonce;
+        if (await db.JobLeases.AnyAsync(l => l.Name == name, ct)) return false;
+        var row = new JobLease { Name = name, Holder = "used", ExpiresAt = expiresAt };
+        db.JobLeases.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(row).State = EntityState.Detached; // the same token at once: the other attempt used it
+            return false;
+        }
     }
 
     /// <summary>Keyed SHA-256 (hex) of the client address; the address itself is never stored.</summary>

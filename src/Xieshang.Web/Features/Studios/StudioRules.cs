@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -32,7 +34,30 @@ public sealed record StudioInput(string? Name, string? CommitteeCode, int? Secto
     StudioMemberInput[]? Members = null);
 
 /// <summary>A citizen's message as submitted: name and phone optional, the matter, the challenge token and answer, the honeypot field.</summary>
-public sealed record StudioMessageInput(string? Name, string? Phone, string? Content, string? ChallengeToken = null, string? ChallengeAnswer = null, string? Website = null);
+public sealed record StudioMessageInput(string? Name, string? Phone, string? Content, string? ChallengeToken = null,
+    [property: JsonConverter(typeof(StringOrNumberConverter))] string? ChallengeAnswer = null, string? Website = null);
+
+/// <summary>Reads a JSON string or number (<c>"12"</c> or <c>12</c>) as a string, as typed; writes a string.</summary>
+public sealed class StringOrNumberConverter : JsonConverter<string?>
+{
+    /// <inheritdoc />
+    public override bool HandleNull => true;
+
+    /// <inheritdoc />
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.Null => null,
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
+        _ => throw new JsonException("Expected a string or a number."),
+    };
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
+    {
+        if (value is null) writer.WriteNullValue(); else writer.WriteStringValue(value);
+    }
+}
 
 /// <summary>Body of <c>POST /api/studios/{id}/activities</c>: kind <c>reception</c> | <c>courtyard</c> | <c>service</c>, title, times, publish at once.</summary>
 public sealed record StudioActivityInput(string? Kind, string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, bool? Publish = null);
@@ -229,7 +254,7 @@ public static partial class StudioRules
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var activity = new Activity { Status = ActivityStatus.Draft, CreatedBy = user.UserName, CreatedAt = clock.GetUtcNow() };
         var errors = await ActivityRules.SaveAsync(db, activity, new ActivityInput(title, ActivityTypes.Code(kind.Type), input.StartsAt, input.EndsAt,
-            $"{s.TownshipName}{s.Address}", null, WebUtility.HtmlEncode(s.Schedule), [code], new InviteesInput(null, null, null, memberIds), false, null), user, clock, ct);
+            PlaceOf(s.TownshipName, s.Address), null, WebUtility.HtmlEncode(s.Schedule), [code], new InviteesInput(null, null, null, memberIds), false, null), user, clock, ct);
         if (errors.Count > 0) return (null, errors);
         if (input.Publish == true && await ActivityRules.PublishAsync(db, activity, clock, ct) is { } e)
             return (null, new() { [e.Field.Length > 0 ? e.Field : "publish"] = [e.Message] });
@@ -242,12 +267,22 @@ public static partial class StudioRules
     // ───────────────────────── messages ─────────────────────────
 
     /// <summary>
+    /// Where a studio's activity takes place: its address, after its township unless the address already names it
+    /// (「钟山区荷泉街道人民路88号」 stays as typed, not 「荷泉街道钟山区荷泉街道人民路88号」).
+    /// </summary>
+    public static string PlaceOf(string township, string address) =>
+        address.Contains(township, StringComparison.Ordinal) ? address : township + address;
+
+    /// <summary>The refusal of a challenge token used before (each token allows one attempt).</summary>
+    private const string UsedChallenge = "这道验证题已使用过，请换一道新题（页面会显示新题；接口请重新获取 GET /api/studios/challenge）。";
+
+    /// <summary>
     /// A citizen's message to a published studio: the honeypot must be empty, the challenge answered correctly before its
-    /// token expires (each token once), content 1–1,000 characters, name ≤ 50, phone digits; a photo (already read, at most
+    /// token expires (each token allows one attempt, right or wrong: see <see cref="StudioGuard.BurnAsync"/>), content 1–1,000 characters, name ≤ 50, phone digits; a photo (already read, at most
     /// <see cref="StudioOptions.MaxPhotoBytes"/>: 413 beyond) must be a JPEG, PNG or WebP by its bytes and is stored
     /// re-encoded without metadata. At most <see cref="StudioOptions.MessagesPerClientPer10Minutes"/> messages per client
     /// (keyed address hash) in 10 minutes and <see cref="StudioOptions.MessagesPerStudioPerDay"/> per studio and China day
-    /// (429). The studio's members on duty are notified. Nothing is stored on a refusal.
+    /// (429). The studio's members on duty are notified. Nothing but the used-up challenge is stored on a refusal.
     /// </summary>
     public static async Task<(StudioMessage? Message, StudioError? Error)> SubmitMessageAsync(AppDbContext db, int studioId, StudioMessageInput input, byte[]? photo,
         string? clientAddress, IDataProtectionProvider dp, StudioOptions options, string clientSecret, TimeProvider clock, CancellationToken ct)
@@ -255,8 +290,11 @@ public static partial class StudioRules
         var studio = await db.Studios.AsNoTracking().FirstOrDefaultAsync(s => s.Id == studioId && s.IsPublished, ct);
         if (studio is null) return (null, new(404, "没有这个委员工作室。"));
         if (!string.IsNullOrEmpty(input.Website)) return (null, new(400, "提交未被接受，请刷新页面后重新填写。", "website"));
-        var (nonce, challengeError) = StudioGuard.Verify(dp, clock, input.ChallengeToken, input.ChallengeAnswer);
+        var (nonce, expiresAt, correct, challengeError) = StudioGuard.Verify(dp, clock, input.ChallengeToken, input.ChallengeAnswer);
         if (challengeError is not null) return (null, new(400, challengeError, "challengeAnswer"));
+        // One attempt per token, right or wrong: a wrong answer uses the question up too.
+        if (!await StudioGuard.BurnAsync(db, nonce!, expiresAt, clock, ct)) return (null, new(400, UsedChallenge, "challengeAnswer"));
+        if (!correct) return (null, new(400, "验证题答案不正确，这道题已作废，请换一道新题重新计算。", "challengeAnswer"));
         var name = OpinionText.Clean(input.Name).Replace('\n', ' ');
         if (OpinionText.Length(name) > 50) return (null, new(400, "称呼不能超过 50 个字。", "name"));
         var phone = (input.Phone ?? "").Trim();
@@ -280,7 +318,7 @@ public static partial class StudioRules
         var dayStart = ChinaTime.StartOf(ChinaTime.DayOf(now));
         if (await db.StudioMessages.CountAsync(m => m.StudioId == studioId && m.CreatedAt >= dayStart, ct) >= options.MessagesPerStudioPerDay)
             return (null, new(429, "这个工作室今天收到的留言已达上限，请明天再试，或拨打工作室电话。"));
-        if (await db.StudioMessages.AnyAsync(m => m.ChallengeNonce == nonce, ct)) return (null, new(400, "这道验证题已使用过，请刷新页面换一道题。", "challengeAnswer"));
+        if (await db.StudioMessages.AnyAsync(m => m.ChallengeNonce == nonce, ct)) return (null, new(400, UsedChallenge, "challengeAnswer"));
 
         var message = new StudioMessage
         {
@@ -303,7 +341,7 @@ public static partial class StudioRules
             {
                 db.ChangeTracker.Clear();
                 // The same token used twice at once: the unique index kept one.
-                if (await db.StudioMessages.AnyAsync(m => m.ChallengeNonce == nonce, ct)) return (null, new(400, "这道验证题已使用过，请刷新页面换一道题。", "challengeAnswer"));
+                if (await db.StudioMessages.AnyAsync(m => m.ChallengeNonce == nonce, ct)) return (null, new(400, UsedChallenge, "challengeAnswer"));
                 message.Id = 0; // a tracking code collision (31^10 codes): draw again
             }
         }

@@ -208,10 +208,19 @@ public static class StudiosApi
     /// <summary>Answer of a conversion: what it became, its id and its page.</summary>
     public sealed record ConvertedBody(string To, int Id, string Link);
 
-    /// <summary>Problem response with the rule's status and Chinese message.</summary>
-    public static ProblemHttpResult Problem(StudioError e) => TypedResults.Problem(statusCode: e.Status, detail: e.Message,
-        title: e.Status switch { 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", 413 => "请求内容过大", 429 => "请求过于频繁", _ => "请求有误" },
-        extensions: e.Field.Length > 0 ? new Dictionary<string, object?> { ["field"] = e.Field } : null);
+    /// <summary>
+    /// Problem response with the rule's status and Chinese message; an error about one field is a validation problem as in the
+    /// README (the framework's <see cref="HttpValidationProblemDetails"/>, as <c>TypedResults.ValidationProblem</c> writes it
+    /// for proposals and consultations): <c>errors: {field: [message]}</c>, with <c>field</c> kept for older clients.
+    /// </summary>
+    public static ProblemHttpResult Problem(StudioError e)
+    {
+        var title = e.Status switch { 403 => "无权操作", 404 => "未找到", 409 => "当前不能这样操作", 413 => "请求内容过大", 429 => "请求过于频繁", _ => "请求有误" };
+        if (e.Field.Length == 0) return TypedResults.Problem(statusCode: e.Status, detail: e.Message, title: title);
+        var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Message] }) { Status = e.Status, Title = title, Detail = e.Message };
+        details.Extensions["field"] = e.Field;
+        return TypedResults.Problem(details);
+    }
 
     /// <summary>Field errors as a response: 403 for 您无权 messages, 409 for general ones, else a validation problem; both null when none.</summary>
     private static (ProblemHttpResult? Problem, ValidationProblem? Validation) Refusal(Dictionary<string, string[]> errors)

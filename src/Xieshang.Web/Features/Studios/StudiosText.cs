@@ -30,7 +30,7 @@ public static class StudioDisplay
     public static string Hours(double? h) => h is not { } v ? "—" : v < 1 ? $"{Math.Max(1, Math.Round(v * 60)):0} 分钟" : v < 48 ? $"{v:0.#} 小时" : $"{v / 24:0.#} 天";
 
     /// <summary>
-    /// A studio's response line for the manage page and the inbox: 「尚无留言」 without messages, 「留言 N 条 · 尚未回应」
+    /// A studio's response line for the manage page and the inbox: 「尚无留言」 without messages, 「留言 N 条（不计已关闭的） · 尚未回应」 (closed messages — advertisements, spam — are left out of the count and the times)
     /// before the first answer (not 「中位数 — · 3 个工作日内回应 —」), else the count, the median response time and the share
     /// answered within 3 working days.
     /// </summary>

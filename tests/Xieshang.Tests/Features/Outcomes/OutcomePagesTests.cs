@@ -91,11 +91,21 @@ public abstract partial class OutcomePagesTests(AppFactory app)
         // The city sees the county in its by-committee table and chart; another county's staff gets the friendly refusal.
         var city = await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync("/outcomes?committee=520200");
         Assert.Equal("4", Row(city, "by-committee", "六枝特区")[0]);
+        Assert.Contains("左右滑动查看更多", city); // the wide tables say on a phone that they scroll sideways
         var other = await app.SignedInPageClientAsync("staff.520201");
         var refused = await other.GetAsync("/outcomes?committee=520203");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.DoesNotContain("六枝建议甲", await refused.HtmlAsync());
         Assert.DoesNotContain("六枝建议甲", await other.GetHtmlAsync("/outcomes"));
+
+        // One rule for ?committee= on the page and the API: a member's account is refused by both.
+        foreach (var member in new[] { "member.520204", "member.520200" })
+        {
+            var memberPage = await app.SignedInPageClientAsync(member);
+            Assert.Equal(HttpStatusCode.Forbidden, (await memberPage.GetAsync("/outcomes?committee=520201")).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(member)).GetAsync("/api/outcomes?committee=520201")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await memberPage.GetAsync("/outcomes")).StatusCode);
+        }
     }
 
     [Fact]

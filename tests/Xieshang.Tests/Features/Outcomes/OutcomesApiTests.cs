@@ -89,7 +89,11 @@ public abstract class OutcomesApiTests(AppFactory app)
         var unit = await app.ClientAsAsync(s.Cast.Unit);
         var over = await unit.PostAsJsonAsync($"/api/outcomes/{id}/progress", new { percent = 120 });
         Assert.Equal(HttpStatusCode.BadRequest, over.StatusCode);
-        Assert.Contains("0 到 100", (await Json(over)).GetProperty("detail").GetString());
+        var overBody = await Json(over);
+        Assert.Contains("0 到 100", overBody.GetProperty("detail").GetString());
+        // The README's validation shape: errors:{field:[…]} (field kept).
+        Assert.Contains("0 到 100", overBody.GetProperty("errors").GetProperty("percent")[0].GetString());
+        Assert.Equal("percent", overBody.GetProperty("field").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await unit.PostAsJsonAsync($"/api/outcomes/{id}/progress", new { percent = 10, on = today.AddDays(1) })).StatusCode);
         using (var exe = new MultipartFormDataContent { { new StringContent("40"), "percent" }, { new ByteArrayContent([1, 2, 3]), "files", "virus.exe" } })
         {

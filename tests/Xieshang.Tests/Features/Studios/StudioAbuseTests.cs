@@ -90,15 +90,22 @@ public abstract class StudioAbuseTests(AppFactory app)
             Assert.Equal(status, res.StatusCode);
             Assert.Contains(words, await Detail(res));
         }
-        var (token, answer) = await ChallengeAsync(client);
-        await Refused(new { content = "", challengeToken = token, challengeAnswer = answer }, "请填写留言内容");
-        await Refused(new { content = new string('字', 1001), challengeToken = token, challengeAnswer = answer }, "不能超过 1000 个字");
-        await Refused(new { content = "正常内容", phone = "abc", challengeToken = token, challengeAnswer = answer }, "电话号码格式不正确");
-        await Refused(new { content = "正常内容", website = "http://spam.example", challengeToken = token, challengeAnswer = answer }, "提交未被接受");
-        await Refused(new { content = "正常内容", challengeToken = token, challengeAnswer = (int.Parse(answer) + 1).ToString() }, "答案不正确");
-        await Refused(new { content = "正常内容", challengeAnswer = answer }, "缺少验证题");
-        await Refused(new { content = "正常内容", challengeToken = "forged-token", challengeAnswer = answer }, "验证题无效");
         var dp = app.Services.GetRequiredService<IDataProtectionProvider>();
+        // Each attempt uses its token up, so every refusal below gets a fresh one (issued here, not fetched: the challenge
+        // endpoint is rate limited per client).
+        (string Token, string Answer) Fresh() { var c = StudioGuard.Issue(dp, TimeProvider.System, 30); return (c.Token, Solve(c.Question)); }
+        var (t1, a1) = Fresh();
+        await Refused(new { content = "", challengeToken = t1, challengeAnswer = a1 }, "请填写留言内容");
+        var (t2, a2) = Fresh();
+        await Refused(new { content = new string('字', 1001), challengeToken = t2, challengeAnswer = a2 }, "不能超过 1000 个字");
+        var (t3, a3) = Fresh();
+        await Refused(new { content = "正常内容", phone = "abc", challengeToken = t3, challengeAnswer = a3 }, "电话号码格式不正确");
+        var (t4, a4) = Fresh();
+        await Refused(new { content = "正常内容", website = "http://spam.example", challengeToken = t4, challengeAnswer = a4 }, "提交未被接受");
+        var (t5, a5) = Fresh();
+        await Refused(new { content = "正常内容", challengeToken = t5, challengeAnswer = (int.Parse(a5) + 1).ToString() }, "答案不正确");
+        await Refused(new { content = "正常内容", challengeAnswer = a5 }, "缺少验证题");
+        await Refused(new { content = "正常内容", challengeToken = "forged-token", challengeAnswer = a5 }, "验证题无效");
         var old = StudioGuard.Issue(dp, new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-2)), 30);
         await Refused(new { content = "正常内容", challengeToken = old.Token, challengeAnswer = Solve(old.Question) }, "已过期");
         var unreadable = await client.PostAsync($"/api/studios/{studio}/messages", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json"));
@@ -108,6 +115,7 @@ public abstract class StudioAbuseTests(AppFactory app)
 
         // The correct answer is accepted once; the same token again is refused (through the rules, from another address, so the
         // per-client count of the HTTP test client stays untouched for the burst test).
+        var (token, answer) = Fresh();
         var reuse = await app.WithDbAsync(async db =>
         {
             var list = new List<int>();
@@ -122,6 +130,40 @@ public abstract class StudioAbuseTests(AppFactory app)
         });
         Assert.Equal([201, 400], reuse);
         Assert.Equal(before + 1, await CountAsync());
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_uses_the_token_up_so_the_answer_cannot_be_guessed_with_one_token()
+    {
+        var studio = await StudioAsync("钟山区防刷测试工作室猜题");
+        var client = app.CreateClient();
+        var before = await CountAsync();
+        var (token, answer) = await ChallengeAsync(client);
+        var wrong = (int.Parse(answer) + 1).ToString();
+        var first = await client.PostAsJsonAsync($"/api/studios/{studio}/messages", new { content = "正常内容", challengeToken = token, challengeAnswer = wrong });
+        Assert.Equal(HttpStatusCode.BadRequest, first.StatusCode);
+        Assert.Contains("答案不正确", await Detail(first));
+        // The right answer with the same token: refused, the API says to fetch a new challenge, and the body is a validation problem.
+        var second = await client.PostAsJsonAsync($"/api/studios/{studio}/messages", new { content = "正常内容", challengeToken = token, challengeAnswer = answer });
+        Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
+        var body = await Json(second);
+        Assert.Contains("已使用过", body.GetProperty("detail").GetString());
+        Assert.Contains("/api/studios/challenge", body.GetProperty("detail").GetString());
+        Assert.Equal("challengeAnswer", body.GetProperty("field").GetString());
+        Assert.Contains("已使用过", body.GetProperty("errors").GetProperty("challengeAnswer")[0].GetString());
+        Assert.Equal(before, await CountAsync());
+
+        // A numeric answer in JSON is read like a string: here the content is missing, so the refusal is about the content
+        // (errors:{content:[…]}), not 「请求格式不正确」.
+        var dp = app.Services.GetRequiredService<IDataProtectionProvider>();
+        var c = StudioGuard.Issue(dp, TimeProvider.System, 30);
+        var numeric = await client.PostAsync($"/api/studios/{studio}/messages", new StringContent(
+            $$"""{"content":"","challengeToken":"{{c.Token}}","challengeAnswer":{{Solve(c.Question)}}}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, numeric.StatusCode);
+        var nb = await Json(numeric);
+        Assert.Contains("请填写留言内容", nb.GetProperty("errors").GetProperty("content")[0].GetString());
+
+        Assert.Equal(before, await CountAsync());
     }
 
     [Fact]

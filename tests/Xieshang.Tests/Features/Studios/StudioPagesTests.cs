@@ -52,8 +52,21 @@ public abstract partial class StudioPagesTests(AppFactory app)
         Assert.Contains("验证题答案不正确", wrongHtml);
         Assert.Contains("楼道灯不亮", wrongHtml);
         Assert.Equal(before, await app.WithDbAsync(db => db.StudioMessages.CountAsync()));
+        // The wrong answer used the question up: the page shows a new one, and the old token with the right answer is refused.
+        Assert.NotEqual(TokenField().Match(page).Groups[1].Value, TokenField().Match(wrongHtml).Groups[1].Value);
+        var again = await (await citizen.PostAsync($"/studios/{studio}", Form(page, "楼道灯不亮"))).HtmlAsync();
+        Assert.Contains("这道验证题已使用过", again);
+        Assert.Contains("楼道灯不亮", again);
+        Assert.Equal(before, await app.WithDbAsync(db => db.StudioMessages.CountAsync()));
 
-        var sent = await citizen.PostAsync($"/studios/{studio}", Form(page, "楼道灯不亮，老人上下楼危险。"));
+        // The textarea's limit is the rule's (1,000), and a huge post is refused without being echoed back whole.
+        Assert.Contains("maxlength=\"1000\"", page);
+        var huge = await (await citizen.PostAsync($"/studios/{studio}", Form(again, new string('长', 300_000)))).HtmlAsync();
+        Assert.Contains("不能超过 1000 个字", huge);
+        Assert.Contains(new string('长', 1100), huge);
+        Assert.DoesNotContain(new string('长', 1101), huge);
+
+        var sent = await citizen.PostAsync($"/studios/{studio}", Form(huge, "楼道灯不亮，老人上下楼危险。"));
         Assert.Equal(HttpStatusCode.Redirect, sent.StatusCode);
         var target = sent.Target();
         Assert.StartsWith("/studios/track/", target);
@@ -65,6 +78,7 @@ public abstract partial class StudioPagesTests(AppFactory app)
         // The member on duty answers in the inbox; the phone shows there.
         var member = await app.SignedInPageClientAsync("member.520201");
         var inbox = await member.GetHtmlAsync($"/studios/{studio}/messages");
+        Assert.Contains("不计已关闭的", inbox); // the header counts what the stats count, and says closed ones are not
         Assert.Contains("13855556666", inbox);
         Assert.Contains("href=\"tel:13855556666\"", inbox); // one tap to call back on a phone
         Assert.Contains("尚未回应", inbox); // not 「回应时间中位数 — · 3 个工作日内回应 —」

@@ -198,6 +198,10 @@ public abstract class StudiosApiTests(AppFactory app)
         var activityId = (await Json(res)).GetProperty("id").GetInt32();
         var invited = await app.WithDbAsync(db => db.Invitations.Where(i => i.ActivityId == activityId).Select(i => i.MemberId).OrderBy(i => i).ToListAsync());
         Assert.Equal(new[] { onDuty, offDuty }.Order(), invited);
+        // The address already names the township: the place is the address as typed, the township not printed twice.
+        Assert.Equal("黄土坡街道社区服务中心二楼", await app.WithDbAsync(db => db.Activities.Where(a => a.Id == activityId).Select(a => a.Place).FirstAsync()));
+        Assert.Equal("荷泉街道人民路88号", StudioRules.PlaceOf("荷泉街道", "人民路88号"));
+        Assert.Equal("钟山区荷泉街道人民路88号", StudioRules.PlaceOf("荷泉街道", "钟山区荷泉街道人民路88号"));
         var page = await app.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/public/studios/{studio}");
         Assert.Single(page.GetProperty("upcoming").EnumerateArray());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync("member.520201")).PostAsJsonAsync($"/api/studios/{studio}/activities", new { kind = "reception", startsAt = start, endsAt = start.AddHours(3) })).StatusCode);
