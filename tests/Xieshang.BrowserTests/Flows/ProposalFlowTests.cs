@@ -173,7 +173,7 @@ public sealed class ProposalFlowTests(BrowserFixture browser)
         await browser.ScreenshotAsync(staff, "proposal-office-review");
         await staff.GetByRole(AriaRole.Button, new() { Name = "立案", Exact = true }).ClickAsync();
         await Expect(staff.Locator("#proposal-status")).ToHaveTextAsync("已立案");
-        await Expect(staff.GetByText(new Regex(@"九届二次会议第\d{4}号")).First).ToBeVisibleAsync();
+        await Expect(staff.GetByText(new Regex(@"九届[一二三四五六七八九十]+次会议第\d{4}号")).First).ToBeVisibleAsync();
         await Expect(staff.Locator("#form-assign")).ToHaveAttributeAsync("open", ""); // the next step opens by itself
         await staff.GetByLabel("单办").CheckAsync();
         await staff.GetByLabel(unitName).CheckAsync();

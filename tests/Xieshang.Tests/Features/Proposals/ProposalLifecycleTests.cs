@@ -83,7 +83,7 @@ public abstract class ProposalLifecycleTests(AppFactory app)
 
         d = await Json(await Act(staff, id, "file"));
         Assert.Equal("filed", d.GetProperty("status").GetString());
-        Assert.Matches(@"^九届二次会议第\d{4}号$", d.GetProperty("number").GetString());
+        Assert.Matches(@"^九届[一二三四五六七八九十]+次会议第\d{4}号$", d.GetProperty("number").GetString());
 
         // The unit sees nothing until assigned.
         Assert.Equal(HttpStatusCode.NotFound, (await unitClient.GetAsync($"/api/proposals/{id}")).StatusCode);
