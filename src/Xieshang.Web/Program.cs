@@ -17,6 +17,7 @@ using Xieshang.Web.Features.Research;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Files;
 using Xieshang.Web.Infrastructure.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -37,6 +38,7 @@ try
     builder.AddDeliberations();
     builder.AddOutcomes();
     builder.AddStudios();
+    builder.AddFileStore();
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.

@@ -101,6 +101,23 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<JointResearchInvitation> JointResearchInvitations => Set<JointResearchInvitation>();
     public DbSet<ResearchTopic> ResearchTopics => Set<ResearchTopic>();
     public DbSet<TopicClaim> TopicClaims => Set<TopicClaim>();
+    public DbSet<Infrastructure.Files.StoredFile> StoredFiles => Set<Infrastructure.Files.StoredFile>();
+    public DbSet<Features.Study.Course> Courses => Set<Features.Study.Course>();
+    public DbSet<Features.Study.CourseOrganizer> CourseOrganizers => Set<Features.Study.CourseOrganizer>();
+    public DbSet<Features.Study.CourseAudience> CourseAudience => Set<Features.Study.CourseAudience>();
+    public DbSet<Features.Study.CourseEnrolment> CourseEnrolments => Set<Features.Study.CourseEnrolment>();
+    public DbSet<Features.Study.CourseSession> CourseSessions => Set<Features.Study.CourseSession>();
+    public DbSet<Features.Study.QuizQuestion> QuizQuestions => Set<Features.Study.QuizQuestion>();
+    public DbSet<Features.Study.QuizAttempt> QuizAttempts => Set<Features.Study.QuizAttempt>();
+    public DbSet<Features.Study.StudyMaterial> StudyMaterials => Set<Features.Study.StudyMaterial>();
+    public DbSet<Features.Lectures.LectureSeries> LectureSeries => Set<Features.Lectures.LectureSeries>();
+    public DbSet<Features.Lectures.Lecture> Lectures => Set<Features.Lectures.Lecture>();
+    public DbSet<Features.Reading.ReadingGroup> ReadingGroups => Set<Features.Reading.ReadingGroup>();
+    public DbSet<Features.Reading.ReadingGroupMember> ReadingGroupMembers => Set<Features.Reading.ReadingGroupMember>();
+    public DbSet<Features.Reading.ReadingBook> ReadingBooks => Set<Features.Reading.ReadingBook>();
+    public DbSet<Features.Reading.ReadingCheckIn> ReadingCheckIns => Set<Features.Reading.ReadingCheckIn>();
+    public DbSet<Features.Reading.ReadingComment> ReadingComments => Set<Features.Reading.ReadingComment>();
+    public DbSet<Features.Reading.ReadingDutyRule> ReadingDutyRules => Set<Features.Reading.ReadingDutyRule>();
 
     /// <summary>When true, <see cref="Audit.AuditInterceptor"/> records nothing (bulk reference-data loading at first start).</summary>
     public bool SuppressAudit { get; set; }
