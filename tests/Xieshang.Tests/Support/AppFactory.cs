@@ -30,6 +30,9 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     protected virtual bool DemoProposals => false;
     protected abstract string ConnectionString { get; }
 
+    /// <summary>The upload folder of this app (a fresh temp folder, deleted on dispose), where <c>FileStore</c> writes.</summary>
+    public string UploadPath { get; } = Path.Combine(Path.GetTempPath(), $"xs-uploads-{Guid.NewGuid():N}");
+
     /// <summary>The connection string the app under test uses (to start a second instance on the same database).</summary>
     public string DatabaseConnectionString => ConnectionString;
 
@@ -49,6 +52,7 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Background mail and reminder jobs off: tests call MailSender/ActivityReminders directly where they matter.
         builder.UseSetting("Notifications:Jobs", "false");
+        builder.UseSetting("Files:Path", UploadPath);
     }
 
     public virtual ValueTask InitializeAsync()
@@ -79,6 +83,13 @@ public abstract class AppFactory : WebApplicationFactory<Program>, IAsyncLifetim
     {
         await using var scope = Services.CreateAsyncScope();
         return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Directory.Exists(UploadPath)) Directory.Delete(UploadPath, recursive: true);
+        GC.SuppressFinalize(this);
     }
 
     private sealed record TokenBody(string AccessToken, int ExpiresIn);
