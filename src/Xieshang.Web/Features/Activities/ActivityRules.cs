@@ -414,7 +414,7 @@ public static class ActivityRules
 
     /// <summary>
     /// Staff confirm attendance in bulk (from the start on). Every member must be on the list and every role valid,
-    /// or nothing changes. The activity's duty records are then rebuilt through <see cref="DutyLedger"/>.
+    /// or nothing changes. At a lecture, its member speaker confirmed <c>present</c> is stored as <c>speaker</c>. The activity's duty records are then rebuilt through <see cref="DutyLedger"/>.
     /// </summary>
     public static async Task<ActivityError?> ConfirmAttendanceAsync(AppDbContext db, Activity a, IReadOnlyList<(int MemberId, string? Role)> rows, TimeProvider clock, CancellationToken ct)
     {
@@ -430,10 +430,12 @@ public static class ActivityRules
             if (!invitations.ContainsKey(memberId)) return new(400, $"委员 {memberId} 不在本次活动的名单中。", "memberId");
             if (ParseRole(role) is null) return new(400, $"出席情况“{role}”无效，应为 present、nonvoting、speaker、author、excused 或 absent。", "role");
         }
+        // A lecture's member speaker (Lecture.SpeakerMemberId) confirmed present is its speaker: attend.study + speaker, once.
+        var speaker = a.Type == ActivityType.Lecture ? await db.Lectures.Where(l => l.ActivityId == a.Id).Select(l => l.SpeakerMemberId).FirstOrDefaultAsync(ct) : null;
         foreach (var (memberId, role) in rows)
         {
             var inv = invitations[memberId];
-            inv.Attendance = ParseRole(role);
+            inv.Attendance = ParseRole(role) is AttendanceRole.Present && memberId == speaker ? AttendanceRole.Speaker : ParseRole(role);
             inv.AttendanceAt = now;
         }
         a.AttendanceConfirmedAt = now;
