@@ -82,6 +82,7 @@ app.MapConsultationsApi();
 app.MapStudiosApi();
 app.MapResearchApi();
 app.MapOutcomesApi();
+Xieshang.Web.Features.Study.CourseApi.MapStudy(app);
 Xieshang.Web.Features.Lectures.LecturesApi.MapLecturesApi(app);
 Xieshang.Web.Features.Reading.ReadingApi.MapReadingApi(app);
 Xieshang.Web.Features.Research.JointResearchApi.MapJointResearchApi(app);

@@ -442,6 +442,7 @@ public static class ActivityRules
         await db.SaveChangesAsync(ct);
         await RecordDutiesAsync(db, a, clock, ct);
         await db.SaveChangesAsync(ct);
+        await Study.CourseRules.AfterAttendanceAsync(db, a.Id, clock, ct);
         return null;
     }
 

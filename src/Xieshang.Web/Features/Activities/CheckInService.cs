@@ -357,6 +357,7 @@ public sealed class CheckInService(AppDbContext db, TimeProvider clock, IOptions
         var now = Now;
         db.CheckIns.Add(new CheckIn { ActivityId = a.Id, MemberId = memberId, At = now, Method = method, Late = now > a.StartsAt, By = by });
         await SaveOrLoseRaceAsync(ct);
+        await Study.CourseRules.AfterAttendanceAsync(db, a.Id, clock, ct);
         return (await ExistingAsync(a.Id, memberId, ct))!;
     }
 
