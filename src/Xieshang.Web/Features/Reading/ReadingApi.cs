@@ -76,13 +76,7 @@ public static class ReadingApi
             WithGroupAsync(db, user, id, ct, async g => await ReadingRules.SetClosedAsync(db, g, false, user, ct) is { } e ? e.ToProblem() : TypedResults.NoContent()));
 
         api.MapPost("/{id:int}/books", (int id, ReadingBookInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
-            WithGroupAsync(db, user, id, ct, async g =>
-            {
-                var (bookId, refused, errors) = await ReadingRules.AddBookAsync(db, g, input, user, clock, ct);
-                if (refused is not null) return refused.ToProblem();
-                if (errors.Count > 0) return Invalid(errors);
-                return TypedResults.Created($"/api/reading-groups/{id}", new IdBody(bookId));
-            }));
+            WithGroupAsync(db, user, id, ct, async g => CreatedOr(await ReadingRules.AddBookAsync(db, g, input, user, clock, ct), $"/api/reading-groups/{id}")));
 
         api.MapDelete("/{id:int}/books/{bookId:int}", (int id, int bookId, AppDbContext db, CurrentUser user, CancellationToken ct) =>
             WithGroupAsync(db, user, id, ct, async g => await ReadingRules.RemoveBookAsync(db, g, bookId, user, ct) is { } e ? e.ToProblem() : TypedResults.NoContent()));
@@ -96,13 +90,7 @@ public static class ReadingApi
             }));
 
         api.MapPost("/{id:int}/checkins", (int id, ReadingCheckInInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
-            WithGroupAsync(db, user, id, ct, async g =>
-            {
-                var (cid, refused, errors) = await ReadingRules.CheckInAsync(db, g, input, user, clock, ct);
-                if (refused is not null) return refused.ToProblem();
-                if (errors.Count > 0) return Invalid(errors);
-                return TypedResults.Created($"/api/reading-groups/{id}/checkins", new IdBody(cid));
-            }));
+            WithGroupAsync(db, user, id, ct, async g => CreatedOr(await ReadingRules.CheckInAsync(db, g, input, user, clock, ct), $"/api/reading-groups/{id}/checkins")));
 
         api.MapDelete("/{id:int}/checkins/{cid:int}", (int id, int cid, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             WithCheckInAsync(db, user, id, cid, ct, async (g, c) => await ReadingRules.DeleteCheckInAsync(db, g, c, user, clock, ct) is { } e ? e.ToProblem() : TypedResults.NoContent()));
@@ -164,6 +152,10 @@ public static class ReadingApi
         if (!Scope.CanRead(user, c.Path)) return (null, new RuleError(403, $"您无权查看“{c.Name}”的读书小组。", "committee"));
         return (q.Where(g => g.CommitteePath.StartsWith(c.Path)), null);
     }
+
+    /// <summary>201 with the new id, or the refusal, or the field errors.</summary>
+    private static IResult CreatedOr((int Id, RuleError? Refused, ReadingErrors Errors) r, string location) =>
+        r.Refused is not null ? r.Refused.ToProblem() : r.Errors.Count > 0 ? Invalid(r.Errors) : TypedResults.Created(location, new IdBody(r.Id));
 
     private static async Task<IResult> WithGroupAsync(AppDbContext db, CurrentUser user, int id, CancellationToken ct, Func<ReadingGroup, Task<IResult>> action)
     {

@@ -40,7 +40,7 @@ function option(d) {
     ],
     series: [
       { name: l.checkIns, type: 'bar', data: d.checkIns, barMaxWidth: 16 },
-      { name: l.minutes, type: 'line', yAxisIndex: 1, data: d.minutes, smooth: true, symbolSize: 5 },
+      { name: l.minutes, type: 'line', yAxisIndex: 1, data: d.minutes, symbolSize: 5 },
     ],
   };
 }

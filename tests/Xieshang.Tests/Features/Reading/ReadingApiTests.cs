@@ -276,6 +276,58 @@ public abstract class ReadingApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Every_changing_endpoint_refuses_outsiders_other_districts_units_and_office_leaders_and_staff_or_leader_actions_a_plain_member()
+    {
+        var (id, m) = await GroupAsync(3);
+        await TestAccounts.EnsureAsync(app, Unit, Roles.HandlingUnit, "520201");
+        var leader = await AsMemberAsync(m[0]);
+        var owner = await AsMemberAsync(m[1]);
+        var plain = await AsMemberAsync(m[2]);
+        var cid = (await Json(await owner.PostAsJsonAsync($"/api/reading-groups/{id}/checkins", new { book = "论语", progress = "学而", minutes = 30, note = "<p>学而时习之</p>" }))).GetProperty("id").GetInt32();
+        var bookId = (await Json(await owner.PostAsJsonAsync($"/api/reading-groups/{id}/books", new { title = "孟子" }))).GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await leader.PostAsync($"/api/reading-groups/{id}/checkins/{cid}/feature", null)).StatusCode);
+        var g = $"/api/reading-groups/{id}";
+        var calls = new (string Name, Func<HttpClient, Task<HttpResponseMessage>> Call, bool PlainMemberRefused)[]
+        {
+            ("edit", c => c.PutAsJsonAsync(g, new { name = "改名" }), true),
+            ("close", c => c.PostAsync($"{g}/close", null), true),
+            ("reopen", c => c.PostAsync($"{g}/reopen", null), true),
+            ("plan", c => c.PostAsJsonAsync($"{g}/books", new { title = "资本论", inPlan = true, from = "2026-11-01", to = "2026-11-30" }), true),
+            ("suggest", c => c.PostAsJsonAsync($"{g}/books", new { title = "大学" }), false),
+            ("remove book", c => c.DeleteAsync($"{g}/books/{bookId}"), true),
+            ("check in", c => c.PostAsJsonAsync($"{g}/checkins", new { book = "论语", progress = "", minutes = 30, note = "" }), false),
+            ("delete check-in", c => c.DeleteAsync($"{g}/checkins/{cid}"), true),
+            ("comment", c => c.PostAsJsonAsync($"{g}/checkins/{cid}/comments", new { text = "好" }), false),
+            ("feature", c => c.PostAsync($"{g}/checkins/{cid}/feature", null), true),
+            ("unfeature", c => c.DeleteAsync($"{g}/checkins/{cid}/feature"), true),
+        };
+        var outsider = await AsMemberAsync((await FreshMembersAsync("520201", 1))[0]);
+        var refusedAlways = new (string Who, HttpClient Client)[]
+        {
+            ("member outside the group", outsider), ("staff.520204", await app.ClientAsAsync(OtherStaff)), ("handling unit", await app.ClientAsAsync(Unit)),
+            ("leader.520201 (reads only)", await app.ClientAsAsync("leader.520201")), ("member.520201", await app.ClientAsAsync("member.520201")),
+        };
+        var before = await SnapshotAsync();
+        foreach (var (name, call, plainRefused) in calls)
+        {
+            foreach (var (who, client) in refusedAlways)
+            {
+                var res = await call(client);
+                Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{name} by {who}: {(int)res.StatusCode}");
+                Assert.False(string.IsNullOrEmpty((await Json(res)).GetProperty("detail").GetString()));
+            }
+            if (plainRefused) Assert.Equal(HttpStatusCode.Forbidden, (await call(plain)).StatusCode);
+            Assert.Equal(before, await SnapshotAsync());
+        }
+        // Nothing in another group's name: a check-in id of this group under another group is not found.
+        var (other, _) = await GroupAsync(2, "另一个读书小组");
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}/feature")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/books/{bookId}")).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.ReadingCheckIns.CountAsync(c => c.Id == cid && c.FeaturedAt != null)));
+    }
+
+    [Fact]
     public async Task Stats_count_active_readers_weeks_books_finished_featured_notes_and_top_readers()
     {
         var (id, m) = await GroupAsync(4);
