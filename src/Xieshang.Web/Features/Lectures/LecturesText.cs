@@ -47,6 +47,18 @@ public static class LectureCodes
     /// <summary>Chinese name of a speaker kind.</summary>
     public static string KindName(SpeakerKind kind) => Kinds.First(k => k.Kind == kind).Name;
 
+    /// <summary>Resource key suffix of a lecture's state: <c>held</c>, <c>draft</c>, <c>published</c>, <c>postponed</c>, <c>cancelled</c>.</summary>
+    public static string StatusKey(string status, bool held) => held ? "held" : status;
+
+    /// <summary>Bootstrap badge classes of a lecture's state.</summary>
+    public static string StatusClass(string status, bool held) => held ? "text-bg-success" : status switch
+    {
+        "draft" => "text-bg-light border",
+        "cancelled" => "text-bg-secondary",
+        "postponed" => "text-bg-warning",
+        _ => "text-bg-primary",
+    };
+
     /// <summary>A China day as yyyy-MM-dd.</summary>
     public static string Day(DateTimeOffset at) => ChinaTime.InChina(at).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -230,6 +230,60 @@ public abstract class LecturesApiTests(AppFactory app)
         var notices = await app.WithDbAsync(db => db.Notifications.CountAsync(n => n.Link == $"/activities/{d.GetProperty("lecture").GetProperty("activityId").GetInt32()}"));
         Assert.True(notices > 0);
     }
+    [Fact]
+    public async Task Materials_take_real_slides_and_a_long_recording_and_refuse_a_text_file_named_pdf()
+    {
+        var sid = await SeriesAsync(app);
+        var id = await LectureAsync(app, Body(sid, DateTimeOffset.UtcNow));
+        var staff = await app.ClientAsAsync("staff.520201");
+        static MultipartFormDataContent Upload(string kind, byte[] bytes, string fileName, string title = "")
+        {
+            var c = new MultipartFormDataContent { { new StringContent(kind), "kind" }, { new StringContent(title), "title" } };
+            c.Add(new ByteArrayContent(bytes), "file", fileName);
+            return c;
+        }
+        var before = await SnapshotAsync(app);
+        var fake = await staff.PostAsync($"/api/lectures/{id}/materials", Upload("document", "只是一段文字"u8.ToArray(), "讲稿.pdf"));
+        Assert.Equal(HttpStatusCode.BadRequest, fake.StatusCode);
+        var problem = await Json(fake);
+        Assert.Equal("file", problem.GetProperty("field").GetString());
+        Assert.Contains("文件格式不支持", problem.GetProperty("errors").GetProperty("file")[0].GetString());
+        var badKind = await staff.PostAsync($"/api/lectures/{id}/materials", Upload("audio", LectureFiles.Pdf(), "a.pdf"));
+        Assert.Contains("材料类型“audio”无效", (await Json(badKind)).GetProperty("errors").GetProperty("kind")[0].GetString());
+        var badLink = await staff.PostAsync($"/api/lectures/{id}/materials", new MultipartFormDataContent { { new StringContent("link"), "kind" }, { new StringContent("参考"), "title" }, { new StringContent("javascript:alert(1)"), "url" } });
+        Assert.Equal("url", (await Json(badLink)).GetProperty("field").GetString());
+        Assert.Equal(before, await SnapshotAsync(app));
+
+        var pdf = await staff.PostAsync($"/api/lectures/{id}/materials", Upload("document", LectureFiles.Pdf(), "课件.pdf", "讲座课件"));
+        Assert.Equal(HttpStatusCode.Created, pdf.StatusCode);
+        Assert.Equal("application/pdf", (await Json(pdf)).GetProperty("contentType").GetString());
+        var pptx = await staff.PostAsync($"/api/lectures/{id}/materials", Upload("document", LectureFiles.Pptx(), "演示文稿.pptx"));
+        Assert.Equal(HttpStatusCode.Created, pptx.StatusCode);
+        var pptxJson = await Json(pptx);
+        Assert.Equal("演示文稿.pptx", pptxJson.GetProperty("title").GetString());
+        Assert.Equal("application/vnd.openxmlformats-officedocument.presentationml.presentation", pptxJson.GetProperty("contentType").GetString());
+        // A recording over Kestrel's default request limit (about 28.6 MB): this endpoint lifts its own limit.
+        var big = LectureFiles.Mp4(30 * 1024 * 1024);
+        var video = await staff.PostAsync($"/api/lectures/{id}/materials", Upload("video", big, "录像.mp4", "讲座录像"));
+        Assert.True(video.StatusCode == HttpStatusCode.Created, await video.Content.ReadAsStringAsync());
+        var videoUrl = (await Json(video)).GetProperty("url").GetString()!;
+        var range = new HttpRequestMessage(HttpMethod.Get, videoUrl);
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 1023);
+        var partial = await staff.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal("video/mp4", partial.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(big.AsSpan(0, 1024).ToArray(), await partial.Content.ReadAsByteArrayAsync());
+        var files = Directory.GetFiles(app.UploadPath, "*", SearchOption.AllDirectories).Where(f => !f.Contains(".tmp")).ToList();
+        Assert.Contains(files, f => new FileInfo(f).Length == big.Length);
+
+        var list = await Json(await staff.GetAsync($"/api/lectures/{id}/materials"));
+        Assert.Equal(["讲座课件", "演示文稿.pptx", "讲座录像"], list.EnumerateArray().Select(m => m.GetProperty("title").GetString()).ToArray());
+        // Deleting removes the row and the bytes on disk.
+        var vid = list.EnumerateArray().Last().GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.DeleteAsync($"/api/lectures/{id}/materials/{vid}")).StatusCode);
+        Assert.DoesNotContain(Directory.GetFiles(app.UploadPath, "*", SearchOption.AllDirectories), f => new FileInfo(f).Length == big.Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.GetAsync(videoUrl)).StatusCode);
+    }
 }
 
 public sealed class LecturesApiSqliteTests(SqliteAppFactory app) : LecturesApiTests(app), IClassFixture<SqliteAppFactory>;
