@@ -12,7 +12,7 @@ namespace Xieshang.Web.Features.Reading;
 /// <item><c>POST /api/reading-groups</c> <c>{"name","committeeCode","sectorId","leaderId","memberIds":[…],"description"}</c> → 201 <c>{"id"}</c> (staff in scope);</item>
 /// <item><c>GET /api/reading-groups?committee=</c> — <see cref="ReadingGroupListItem"/>s the viewer may see (<c>committee</c> a code: its subtree, in scope);</item>
 /// <item><c>GET /api/reading-groups/{id}</c> — <see cref="ReadingGroupDetail"/>; <c>PUT</c> with <see cref="ReadingGroupEdit"/> (staff);
-/// <c>POST /{id}/close</c>, <c>/{id}/reopen</c> (staff) → 204;</item>
+/// <c>POST /{id}/close</c>, <c>/{id}/reopen</c> (staff) → 204; <c>POST /{id}/leave</c> (a member leaves; not the leader: 409) → 204;</item>
 /// <item><c>POST /{id}/books</c> <see cref="ReadingBookInput"/> → 201 <c>{"id"}</c>; <c>DELETE /{id}/books/{bookId}</c> → 204;</item>
 /// <item><c>GET /{id}/checkins?featured=true</c> — <see cref="ReadingCheckInDto"/>s (at most 200); <c>POST /{id}/checkins</c>
 /// <c>{"book","progress","minutes","note","finished","day"}</c> → 201 <c>{"id"}</c> (group members); <c>DELETE /{id}/checkins/{cid}</c> → 204 (own, same day);</item>
@@ -74,6 +74,9 @@ public static class ReadingApi
 
         api.MapPost("/{id:int}/reopen", (int id, AppDbContext db, CurrentUser user, CancellationToken ct) =>
             WithGroupAsync(db, user, id, ct, async g => await ReadingRules.SetClosedAsync(db, g, false, user, ct) is { } e ? e.ToProblem() : TypedResults.NoContent()));
+
+        api.MapPost("/{id:int}/leave", (int id, AppDbContext db, CurrentUser user, CancellationToken ct) =>
+            WithGroupAsync(db, user, id, ct, async g => await ReadingRules.LeaveAsync(db, g, user, ct) is { } e ? e.ToProblem() : TypedResults.NoContent()));
 
         api.MapPost("/{id:int}/books", (int id, ReadingBookInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
             WithGroupAsync(db, user, id, ct, async g => CreatedOr(await ReadingRules.AddBookAsync(db, g, input, user, clock, ct), $"/api/reading-groups/{id}")));

@@ -156,6 +156,19 @@ public static partial class ReadingRules
         return (null, errors);
     }
 
+    /// <summary>
+    /// The signed-in member leaves the group (their check-ins and duty records stay). The leader may not leave: 409 until
+    /// staff name another leader.
+    /// </summary>
+    public static async Task<RuleError?> LeaveAsync(AppDbContext db, ReadingGroup g, CurrentUser user, CancellationToken ct)
+    {
+        if (!ReadingAccess.IsMember(user, g)) return RuleError.Forbidden("您不是这个读书小组的成员。");
+        if (ReadingAccess.IsLeader(user, g)) return RuleError.Conflict("领读人不能退出小组；请先由政协机关工作人员指定新的领读人。");
+        g.Members.RemoveAll(m => m.MemberId == user.MemberId);
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// <summary>Closes (or reopens) a group (staff in scope). A closed group keeps its history and takes no check-ins.</summary>
     public static async Task<RuleError?> SetClosedAsync(AppDbContext db, ReadingGroup g, bool closed, CurrentUser user, CancellationToken ct)
     {

@@ -300,6 +300,7 @@ public abstract class ReadingApiTests(AppFactory app)
             ("comment", c => c.PostAsJsonAsync($"{g}/checkins/{cid}/comments", new { text = "好" }), false),
             ("feature", c => c.PostAsync($"{g}/checkins/{cid}/feature", null), true),
             ("unfeature", c => c.DeleteAsync($"{g}/checkins/{cid}/feature"), true),
+            ("leave", c => c.PostAsync($"{g}/leave", null), false),
         };
         var outsider = await AsMemberAsync((await FreshMembersAsync("520201", 1))[0]);
         var refusedAlways = new (string Who, HttpClient Client)[]
@@ -325,6 +326,16 @@ public abstract class ReadingApiTests(AppFactory app)
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}/feature")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/books/{bookId}")).StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.ReadingCheckIns.CountAsync(c => c.Id == cid && c.FeaturedAt != null)));
+
+        // The leader may not leave; a member may, keeping their check-ins, and then no longer sees the group.
+        var stay = await leader.PostAsync($"{g}/leave", null);
+        Assert.Equal(HttpStatusCode.Conflict, stay.StatusCode);
+        Assert.Contains("领读人不能退出", (await Json(stay)).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await plain.PostAsync($"{g}/leave", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync(g)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsync($"{g}/leave", null)).StatusCode);
+        Assert.Equal(1, await app.WithDbAsync(db => db.ReadingCheckIns.CountAsync(c => c.Id == cid)));
+        Assert.Equal([m[0]], await app.WithDbAsync(db => db.ReadingGroupMembers.Where(x => x.GroupId == id).Select(x => x.MemberId).ToListAsync()));
     }
 
     [Fact]
