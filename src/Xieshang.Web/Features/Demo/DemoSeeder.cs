@@ -82,6 +82,7 @@ public static class DemoSeeder
             if (proposals) await DemoResearch.SeedAsync(db, clock, ct); // research, same-topic research, claimed topics (issue 6; needs the proposals' sessions)
             if (proposals) await DemoStudios.SeedAsync(db, Studios.Townships.Load(Path.Combine(AppContext.BaseDirectory, "Data", "Reference", "streets-guizhou.csv")), clock, ct);
             if (proposals) await DemoOutcomes.SeedAsync(db, clock, ct); // progress on the proposal replies' outcomes
+            if (proposals) await DemoStudy.SeedAsync(db, clock, ct); // a course, lecture halls, reading groups with eight weeks of check-ins (issue 7)
         }
         finally
         {
