@@ -139,6 +139,15 @@ public abstract class ReadingPagesTests(AppFactory app)
         Assert.Contains("页面测试读书小组", me);
         Assert.Contains("乡土中国", me);
 
+        // The leader has no 退出 button; the member leaves from the group page and is back on /reading.
+        Assert.DoesNotContain("退出读书小组", leaderPage);
+        var groupPage = await member.GetHtmlAsync(url);
+        var left = await member.PostAsync(url, Form(PageClient.Token(groupPage), "leave"));
+        Assert.Equal(HttpStatusCode.Redirect, left.StatusCode);
+        Assert.Equal("/reading?left=1", left.Target());
+        Assert.Contains("您已退出读书小组", await member.GetHtmlAsync(left.Target()));
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync(url)).StatusCode);
+
         // Outsiders: a member not in the group, another district's staff.
         var outsider = await MemberPageAsync((await FreshMembersAsync("520201", 1))[0]);
         Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync(url)).StatusCode);
