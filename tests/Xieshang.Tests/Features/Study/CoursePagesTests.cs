@@ -1,0 +1,192 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using MiniExcelLibs;
+using Xieshang.Tests.Support;
+using Xieshang.Web.Features.Study;
+
+namespace Xieshang.Tests.Features.Study;
+
+/// <summary>
+/// The study pages: staff build a course on the forms (a refusal shows the Chinese message with the typed values and saves
+/// nothing; a session, a quiz in the editor's text format, a material through the upload form, publishing), the member's
+/// hub with a progress bar, the course page with the session's activity link and quiz button, the quiz on its page
+/// (labelled options, result with the wrong questions), the enrolment .xlsx, the study record page (我的学习), and the
+/// refusals: another district's staff, a member not enrolled, a leader on the edit page, a handling unit.
+/// </summary>
+public abstract class CoursePagesTests(AppFactory app)
+{
+    private static FormUrlEncodedContent Form(string token, string handler, params (string Key, string Value)[] fields) =>
+        new(new[] { new KeyValuePair<string, string>("__RequestVerificationToken", token), new KeyValuePair<string, string>("_handler", handler) }
+            .Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
+
+    private Task<int> MemberIdOf(string userName) => app.WithDbAsync(db => db.Users.Where(u => u.UserName == userName).Select(u => u.MemberId!.Value).FirstAsync());
+
+    private Task<string> CountsAsync() => app.WithDbAsync(async db => string.Join("|", await db.Courses.CountAsync(), await db.CourseSessions.CountAsync(),
+        await db.QuizQuestions.CountAsync(), await db.QuizAttempts.CountAsync(), await db.StudyMaterials.CountAsync(), await db.CourseEnrolments.CountAsync(),
+        string.Join(",", await db.Courses.OrderBy(c => c.Id).Select(c => c.Status + c.Title).ToListAsync())));
+
+    [Fact]
+    public async Task Staff_build_and_publish_a_course_on_the_forms_and_a_member_passes_its_quiz_on_the_phone_page()
+    {
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var mid = await MemberIdOf("member.520200");
+        var page = await staff.GetHtmlAsync("/study/courses/new");
+        Assert.Contains("新建课程", page);
+        Assert.Contains("data-filter-selects=\"members\"", page);
+        var token = PageClient.Token(page);
+        var before = await CountsAsync();
+        var bad = await staff.PostAsync("/study/courses/new", Form(token, "course", ("title", ""), ("description", "要点"), ("organizerCodes", "520200"), ("percent", "80")));
+        Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
+        var badHtml = await bad.HtmlAsync();
+        Assert.Contains("请填写课程名称", badHtml);
+        Assert.Contains("要点", badHtml);
+        Assert.Equal(before, await CountsAsync());
+
+        var created = await staff.PostAsync("/study/courses/new", Form(token, "course", ("title", "新任委员履职能力培训"), ("description", "<b>履职</b><script>x</script>"),
+            ("organizerCodes", "520200"), ("audienceMembers", mid.ToString()), ("percent", "50"), ("quizzes", "true")));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var edit = created.Target().Split('?')[0];
+        var id = int.Parse(Regex.Match(edit, @"/study/courses/(\d+)/edit").Groups[1].Value);
+        Assert.DoesNotContain("<script", await app.WithDbAsync(db => db.Courses.Where(c => c.Id == id).Select(c => c.Description).FirstAsync()));
+
+        // A session starting an hour ago (China time on the form).
+        var start = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1);
+        var end = start.AddHours(3);
+        if (end.Date != start.Date) { start = start.AddHours(-4); end = start.AddHours(5); }
+        var session = await staff.PostAsync(edit, Form(token, "session", ("topic", "政协章程"), ("day", start.ToString("yyyy-MM-dd")), ("from", start.ToString("HH:mm")),
+            ("to", end.ToString("HH:mm")), ("place", "市政协会议室")));
+        Assert.Equal(HttpStatusCode.Redirect, session.StatusCode);
+        var sid = await app.WithDbAsync(db => db.CourseSessions.Where(s => s.CourseId == id).Select(s => s.Id).SingleAsync());
+        var aid = await app.WithDbAsync(db => db.CourseSessions.Where(s => s.CourseId == id).Select(s => s.ActivityId).SingleAsync());
+        // The quiz editor: a bad question first (one option), then two questions, one with two right options.
+        var badQuiz = await staff.PostAsync(edit, Form(token, $"quiz-{sid}", ("passPercent", "50"), ("maxAttempts", "2"), ("questions", "只有一个选项的题\n*对")));
+        Assert.Contains("选项应为 2 到 8 个", await badQuiz.HtmlAsync());
+        var quiz = await staff.PostAsync(edit, Form(token, $"quiz-{sid}", ("passPercent", "50"), ("maxAttempts", "2"),
+            ("questions", "政协的职能包括？\n*政治协商\n*民主监督\n行政审批\n\n政协委员每届任期几年？\n三年\n*五年")));
+        Assert.Equal(HttpStatusCode.Redirect, quiz.StatusCode);
+        var editHtml = await staff.GetHtmlAsync(edit);
+        Assert.Contains("*政治协商", editHtml);
+        // A material through the page's upload form (antiforgery checked after the form is read).
+        var upload = new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("document"), "kind" }, { new StringContent("章程全文"), "title" },
+        };
+        var file = new ByteArrayContent([.. "%PDF-1.7\n"u8, .. new byte[300]]);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        upload.Add(file, "file", "章程.pdf");
+        var uploaded = await staff.PostAsync($"/study/courses/{id}/materials", upload);
+        Assert.Equal(HttpStatusCode.Redirect, uploaded.StatusCode);
+        Assert.Contains("done=material", uploaded.Target());
+        var forged = new MultipartFormDataContent { { new StringContent("document"), "kind" }, { new ByteArrayContent([.. "%PDF-1.7\n"u8]), "file", "x.pdf" } };
+        var refused = await staff.PostAsync($"/study/courses/{id}/materials", forged);
+        Assert.Contains("error=", refused.Target());
+        Assert.Equal(1, await app.WithDbAsync(db => db.StudyMaterials.CountAsync(m => m.CourseId == id)));
+
+        var published = await staff.PostAsync(edit, Form(token, "publish"));
+        Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+        Assert.Equal(CourseStatus.Published, await app.WithDbAsync(db => db.Courses.Where(c => c.Id == id).Select(c => c.Status).FirstAsync()));
+
+        // The member: hub with a progress bar, the course page with the activity link and the quiz button.
+        var member = await app.SignedInPageClientAsync("member.520200");
+        var hub = await member.GetHtmlAsync("/study");
+        Assert.Contains("新任委员履职能力培训", hub);
+        Assert.Contains("role=\"progressbar\"", hub);
+        Assert.Contains($"/activities/{aid}", hub);
+        var detail = await member.GetHtmlAsync($"/study/courses/{id}");
+        Assert.Contains($"href=\"/activities/{aid}\"", detail);
+        Assert.Contains($"/study/courses/{id}/sessions/{sid}/quiz", detail);
+        Assert.Contains("章程全文", detail);
+        Assert.DoesNotContain("学员情况", detail);
+        var quizUrl = $"/study/courses/{id}/sessions/{sid}/quiz";
+        var quizHtml = await member.GetHtmlAsync(quizUrl);
+        var qids = await app.WithDbAsync(db => db.QuizQuestions.Where(q => q.SessionId == sid).OrderBy(q => q.SortOrder).Select(q => q.Id).ToListAsync());
+        Assert.Contains($"<label class=\"form-check-label\" for=\"q{qids[0]}-0\">", quizHtml);
+        Assert.Contains($"type=\"checkbox\" name=\"q{qids[0]}\"", quizHtml);
+        Assert.Contains($"type=\"radio\" name=\"q{qids[1]}\"", quizHtml);
+        Assert.DoesNotContain("✔", quizHtml);
+        var mtoken = PageClient.Token(quizHtml);
+        // First question half right (wrong), second right: 50 = pass mark.
+        var answered = await member.PostAsync(quizUrl, Form(mtoken, "quiz", ($"q{qids[0]}", "0"), ($"q{qids[1]}", "1")));
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        Assert.Contains("attempt=1", answered.Target());
+        var result = await member.GetHtmlAsync(answered.Target().Split('#')[0]);
+        Assert.Contains("50 分", result);
+        Assert.Contains("通过", result);
+        Assert.Contains("答错的题：第 1 题", result);
+        Assert.Equal(1, await app.WithDbAsync(db => db.QuizAttempts.CountAsync(a => a.SessionId == sid && a.MemberId == mid)));
+
+        // Staff: enrolment table and its .xlsx.
+        var staffDetail = await staff.GetHtmlAsync($"/study/courses/{id}");
+        Assert.Contains("学员情况", staffDetail);
+        var xlsx = await staff.GetAsync($"/study/courses/{id}/enrolments.xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        using (var stream = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()))
+        {
+            var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+            Assert.Single(rows);
+            Assert.Equal(1.0, Convert.ToDouble(rows[0]["通过测验数"]));
+        }
+
+        // The member's study record page: 我的学习.
+        var record = await member.GetHtmlAsync($"/members/{mid}/study");
+        Assert.Contains("我的学习", record);
+        Assert.Contains("新任委员履职能力培训", record);
+        Assert.Contains("第1讲 50 分（已通过）", record);
+        Assert.Contains("新任委员履职能力培训", await staff.GetHtmlAsync($"/members/{mid}/study"));
+    }
+
+    [Fact]
+    public async Task The_pages_refuse_the_wrong_committee_and_role_and_a_refused_post_changes_nothing()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var mid = await MemberIdOf("member.520200");
+        var res = await staff.PostAsJsonAsync("/api/courses", new { title = "依法履职专题培训", organizerCodes = new[] { "520200" }, audience = new { members = new[] { mid } } });
+        var id = (await res.Content.ReadFromJsonAsync<CourseIdResult>())!.Id;
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var s = await (await staff.PostAsJsonAsync($"/api/courses/{id}/sessions", new { topic = "宪法", startsAt = start, endsAt = start.AddHours(3), place = "会议室" })).Content.ReadFromJsonAsync<SessionCreated>();
+        await staff.PutAsJsonAsync($"/api/courses/{id}/sessions/{s!.Id}/quiz", new { questions = new[] { new { text = "题", options = new[] { "对", "错" }, correct = new[] { 0 } } } });
+        await staff.PostAsync($"/api/courses/{id}/publish", null);
+        var before = await CountsAsync();
+
+        foreach (var who in new[] { "staff.520201", "member.520201" })
+        {
+            var c = await app.SignedInPageClientAsync(who);
+            Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/study/courses/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/study/courses/{id}/sessions/{s.Id}/quiz")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/members/{mid}/study")).StatusCode);
+            Assert.DoesNotContain("依法履职专题培训", await c.GetHtmlAsync("/study"));
+            var xlsx = await c.GetAsync($"/study/courses/{id}/enrolments.xlsx");
+            Assert.NotEqual(HttpStatusCode.OK, xlsx.StatusCode);
+        }
+        // Another district's staff: the edit page is 404 and its forms change nothing.
+        var district = await app.SignedInPageClientAsync("staff.520201");
+        var editRes = await district.GetAsync($"/study/courses/{id}/edit");
+        Assert.True(editRes.StatusCode == HttpStatusCode.NotFound, $"{editRes.StatusCode} {editRes.Headers.Location}");
+        var token = await district.TokenOfAsync("/study/courses/new");
+        var post = await district.PostAsync($"/study/courses/{id}/edit", Form(token, "cancel", ("reason", "不办了")));
+        Assert.True(post.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.NotFound, $"{post.StatusCode}");
+        // The city's leader reads the course but the edit page is the staff's.
+        var leader = await app.SignedInPageClientAsync("leader.520200");
+        Assert.Contains("学员情况", await leader.GetHtmlAsync($"/study/courses/{id}"));
+        Assert.NotEqual(HttpStatusCode.OK, (await leader.GetAsync($"/study/courses/{id}/edit")).StatusCode);
+        // A member not enrolled posting an answer: nothing stored.
+        var other = await app.SignedInPageClientAsync("member.520201");
+        var otherToken = await other.TokenOfAsync("/study");
+        await other.PostAsync($"/study/courses/{id}/sessions/{s.Id}/quiz", Form(otherToken, "quiz", ("q1", "0")));
+        // A handling unit is refused the hub.
+        var unit = await app.SignedInPageClientAsync("unit.520200.edu");
+        Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync("/study")).StatusCode);
+        Assert.Equal(before, await CountsAsync());
+        // The enrolled member sees the quiz but not the editor's answers.
+        var member = await app.SignedInPageClientAsync("member.520200");
+        Assert.DoesNotContain("✔", await member.GetHtmlAsync($"/study/courses/{id}/sessions/{s.Id}/quiz"));
+        Assert.Contains("✔", await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync($"/study/courses/{id}/sessions/{s.Id}/quiz"));
+    }
+}
+
+public sealed class CoursePagesSqliteTests(SqliteAppFactory f) : CoursePagesTests(f), IClassFixture<SqliteAppFactory>;
+
+public sealed class CoursePagesPostgresTests(PostgresAppFactory f) : CoursePagesTests(f), IClassFixture<PostgresAppFactory>;
