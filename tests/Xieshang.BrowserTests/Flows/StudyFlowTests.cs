@@ -15,7 +15,8 @@ namespace Xieshang.BrowserTests.Flows;
 /// member, on a phone: opens 学习, the course, checks in to the session through the QR link the staff screen shows, takes
 /// the quiz and passes it, opens the reading group and checks in with a note, sees it in the feed, and finds both new duty
 /// records (完成学习培训 and the monthly reading record) on the duty page. Screenshots study-*.png at every step, plus desktop
-/// screenshots of the staff course page, the public lecture archive and the reading group's statistics.
+/// screenshots of the staff course page, the public lecture archive (a public series' lecture, held once the clock has moved past
+/// its start) and the reading group's statistics.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class StudyFlowTests(BrowserFixture browser)
@@ -96,6 +97,18 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             });
             await CallAsync(api, staffToken, "POST", $"/api/courses/{course}/publish");
 
+            // ── Staff, through the API: a public 政协讲堂 series with a lecture at the same time (held once the clock moves on) ──
+            var series = (await CallAsync(api, staffToken, "POST", "/api/lecture-series", new
+            {
+                name = $"政协讲堂（测试{stamp}）", hall = "cppcc", committeeCode = "520200", description = "面向全体委员，向社会公开。", isPublic = true,
+            }))!.Value.GetProperty("id").GetInt32();
+            await CallAsync(api, staffToken, "POST", "/api/lectures", new
+            {
+                seriesId = series, topic = $"人民政协的协商民主（{stamp}）", speakerName = "王建华", speakerTitle = "贵州大学教授", speakerKind = "expert",
+                startsAt = start, endsAt = start.AddHours(2), place = "市政协二楼报告厅", summary = "<p>讲解人民政协作为专门协商机构的性质定位。</p>",
+                invitees = new { committees = new[] { "520200" } }, publish = true,
+            });
+
             // ── Staff, through the API: a reading group with the member; the member's three earlier check-ins today ──
             var group = (await CallAsync(api, staffToken, "POST", "/api/reading-groups", new
             {
@@ -156,6 +169,7 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             await member.GotoAsync("/reading");
             await member.GetByRole(AriaRole.Link, new() { Name = groupName, Exact = true }).ClickAsync();
             await Expect(member.GetByRole(AriaRole.Heading, new() { Name = groupName, Exact = true })).ToBeVisibleAsync();
+            await member.WaitForTimeoutAsync(1500); // the statistics chart's drawing animation
             await browser.ScreenshotAsync(member, "study-reading-group");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(member);
             await member.GetByLabel("书名", new() { Exact = true }).First.FillAsync("《乡土中国》");
@@ -167,6 +181,7 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             var feed = member.Locator("section", new() { Has = member.GetByRole(AriaRole.Heading, new() { Name = "打卡动态" }) });
             await Expect(feed.GetByText("第4章 差序格局").First).ToBeVisibleAsync();
             await Expect(feed.GetByText(new Regex("差序格局”一章，很受启发")).First).ToBeVisibleAsync();
+            await member.WaitForTimeoutAsync(1500); // the statistics chart's drawing animation (ECharts, one second)
             await browser.ScreenshotAsync(member, "study-reading-feed");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(member);
 
@@ -191,11 +206,12 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             await using var visitor = await browser.NewContextAsync(BrowserFixture.Desktop);
             var archive = await visitor.NewPageAsync();
             await archive.GotoAsync("/lectures/archive");
-            await Expect(archive).ToHaveURLAsync(new Regex("/lectures/archive"));
+            await Expect(archive.GetByText($"人民政协的协商民主（{stamp}）").First).ToBeVisibleAsync();
             await browser.ScreenshotAsync(archive, "study-lecture-archive");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(archive);
             await staff.GotoAsync($"/reading/groups/{group}#stats");
             await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "小组统计" })).ToBeVisibleAsync();
+            await staff.WaitForTimeoutAsync(1500); // the chart's drawing animation
             await browser.ScreenshotAsync(staff, "study-reading-stats");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(staff);
         }
