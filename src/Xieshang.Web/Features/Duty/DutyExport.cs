@@ -109,7 +109,13 @@ public static class DutyExport
                     .. f.Records.Select((r, i) => new[] { (i + 1).ToString(CultureInfo.InvariantCulture), Day(r.OccurredAt), Clean(r.Title), Clean(r.RuleName), Points(r.Points) }),
                 ], header: true, leftColumns: [2, 3]));
 
-            body.Append(Heading("三、年度评定"));
+            body.Append(Heading("三、学习培训情况"));
+            if (f.Study.Count == 0)
+                body.Append(Para("本年度没有参加的学习培训课程。", BodyFont, 32, JustificationValues.Both, firstLineChars: 200));
+            else
+                body.Append(Table([3400, 1500, 2500, 1400], [["课程", "出勤", "测验成绩", "结业"], .. f.Study.Select(StudyRow)], header: true, leftColumns: [0, 2]));
+
+            body.Append(Heading("四、年度评定"));
             var g = options.Grades;
             body.Append(Para($"本年度累计履职积分 {Points(f.Total)} 分，评定等次为“{DutyGrades.Name(f.Grade)}”。", BodyFont, 32, JustificationValues.Both, firstLineChars: 200));
             body.Append(Para($"评定标准：{Points(g.Excellent)} 分及以上为优秀，{Points(g.Competent)} 分（含）至 {Points(g.Excellent)} 分为称职，{Points(g.Competent)} 分以下为约谈。",
@@ -132,7 +138,19 @@ public static class DutyExport
         return ms.ToArray();
     }
 
-    /// <summary>The records of <paramref name="f"/> (sheet 履职记录) and the category totals (sheet 积分汇总) as an .xlsx.</summary>
+    /// <summary>Sheet of the study courses in the .xlsx.</summary>
+    public const string StudySheet = "学习培训";
+
+    /// <summary>One study course as a row of the exports: title, sessions attended/total, quiz results (第N讲 best score, 通过), completion and its day.</summary>
+    public static string[] StudyRow(Xieshang.Web.Features.Study.StudyCourseRow c) =>
+    [
+        Clean(c.Title),
+        $"{c.SessionsAttended}/{c.SessionsTotal}",
+        c.Quizzes.Count == 0 ? "—" : string.Join("；", c.Quizzes.Select(q => $"第{q.SortOrder}讲 {(q.BestScore is { } b ? b + "分" : "未答")}{(q.Passed ? "（通过）" : "")}")),
+        c.CompletedAt is { } at ? "已结业 " + Day(at) : "未结业",
+    ];
+
+    /// <summary>The records of <paramref name="f"/> (sheet 履职记录), the category totals (sheet 积分汇总) and the year's study courses (sheet 学习培训: 课程, 出勤, 测验成绩, 结业) as an .xlsx.</summary>
     public static byte[] Xlsx(DutyFile f)
     {
         var records = new DataTable(RecordsSheet);
@@ -161,7 +179,10 @@ public static class DutyExport
             ],
         };
         using var ms = new MemoryStream();
-        ms.SaveAs(new Dictionary<string, object> { [RecordsSheet] = records, [TotalsSheet] = totals }, excelType: ExcelType.XLSX, configuration: config);
+        var study = new DataTable(StudySheet);
+        foreach (var h in new[] { "课程", "出勤", "测验成绩", "结业" }) study.Columns.Add(h, typeof(string));
+        foreach (var c in f.Study) study.Rows.Add(StudyRow(c));
+        ms.SaveAs(new Dictionary<string, object> { [RecordsSheet] = records, [TotalsSheet] = totals, [StudySheet] = study }, excelType: ExcelType.XLSX, configuration: config);
         return ms.ToArray();
     }
 

@@ -28,6 +28,13 @@ public sealed record DutyFile(
     public const int FirstYear = 2000;
 
     /// <summary>
+    /// The year's study courses (学习培训: sessions attended of total, quiz results, completion) for the exports' study
+    /// section, from <see cref="Xieshang.Web.Features.Study.StudyRecords.CoursesAsync"/>; not part of the JSON answer (the study record has its own API).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<Xieshang.Web.Features.Study.StudyCourseRow> Study { get; init; } = [];
+
+    /// <summary>
     /// Who may read member <paramref name="memberId"/>'s duty file: the member themselves, and administrators, staff
     /// and leaders whose scope holds the member's committee. Colleagues (members of the same committee, who may read
     /// the directory) may not; handling units may not.
@@ -71,8 +78,9 @@ public sealed record DutyFile(
         var byCategory = records.GroupBy(r => r.Category).OrderBy(g => g.Key)
             .Select(g => new DutyCategoryTotal(g.Key, g.Sum(r => r.Points), g.Count())).ToList();
         var total = records.Sum(r => r.Points);
+        var study = await Xieshang.Web.Features.Study.StudyRecords.CoursesAsync(db, memberId, ChinaTime.StartOf(new DateOnly(year, 1, 1)), ChinaTime.StartOf(new DateOnly(year + 1, 1, 1)), ct);
         return new DutyFile(m.Id, m.Name, m.CommitteeCode, m.CommitteeName, m.Sector, m.Position, m.IsActive, year, total,
-            DutyGrades.Of(total, options), byCategory, records);
+            DutyGrades.Of(total, options), byCategory, records) { Study = study };
     }
 
     /// <summary>Years in which member <paramref name="memberId"/> has records, newest first, always with the current year.</summary>

@@ -555,6 +555,25 @@ public abstract class CourseApiTests(AppFactory app)
         await TestAccounts.EnsureAsync(app, "member.520200.colleague", Xieshang.Web.Infrastructure.Auth.Roles.Member, "520200", s.Others[0]);
         foreach (var who in new[] { "member.520200.colleague", Zhongshan, OtherMember, Unit })
             Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(who)).GetAsync($"/api/members/{s.MemberId}/study")).StatusCode);
+        // The duty file exports carry the study section: the .docx's 学习培训情况 and the .xlsx's sheet 学习培训.
+        var docx = await staff.GetAsync($"/api/members/{s.MemberId}/duty/report.docx?year={year}");
+        Assert.Equal(HttpStatusCode.OK, docx.StatusCode);
+        using (var doc = DocumentFormat.OpenXml.Packaging.WordprocessingDocument.Open(new MemoryStream(await docx.Content.ReadAsByteArrayAsync()), false))
+        {
+            var text = doc.MainDocumentPart!.Document!.Body!.InnerText;
+            Assert.Contains("三、学习培训情况", text);
+            Assert.Contains("习近平新时代中国特色社会主义思想专题培训", text);
+            Assert.Contains("第1讲 100分（通过）", text);
+            Assert.Contains("四、年度评定", text);
+        }
+        var xlsx = await staff.GetAsync($"/api/members/{s.MemberId}/duty/records.xlsx?year={year}");
+        var sheet = MiniExcelLibs.MiniExcel.Query(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()), useHeaderRow: true, sheetName: Xieshang.Web.Features.Duty.DutyExport.StudySheet)
+            .Cast<IDictionary<string, object?>>().ToList();
+        var row = sheet.Single(r => (string?)r["课程"] == "习近平新时代中国特色社会主义思想专题培训" && ((string?)r["结业"] ?? "").StartsWith("已结业"));
+        Assert.Equal("1/1", row["出勤"]);
+        // The duty file JSON keeps its shape.
+        Assert.False((await Json(await staff.GetAsync($"/api/members/{s.MemberId}/duty?year={year}"))).TryGetProperty("study", out _));
+
         var bad = await member.GetAsync($"/api/members/{s.MemberId}/study?year=abc");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("年度", (await Json(bad)).GetProperty("detail").GetString());
