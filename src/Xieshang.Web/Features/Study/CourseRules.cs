@@ -230,24 +230,23 @@ public static class CourseRules
         }
         if (await Committees(input.Committees, CourseAudienceKind.Committee, "audience.committees", "全体委员") is { } e1) return (lines, e1);
         if (await Committees(input.NewMembers, CourseAudienceKind.NewMembers, "audience.newMembers", "新委员") is { } e2) return (lines, e2);
-        var sectorIds = (input.Sectors ?? []).Distinct().ToList();
-        var sectors = await db.Sectors.AsNoTracking().Where(s => sectorIds.Contains(s.Id)).Select(s => new { s.Id, s.Committee!.Path }).ToListAsync(ct);
-        foreach (var id in sectorIds)
+        // Sectors and special committees: ids whose committee must be in the manager's scope.
+        RuleError? Groups(int[]? ids, Dictionary<int, string> paths, CourseAudienceKind kind, string field, string what)
         {
-            var s = sectors.FirstOrDefault(x => x.Id == id);
-            if (s is null) return (lines, RuleError.Bad($"未找到界别 {id}。", "audience.sectors"));
-            if (!Scope.CanManage(user, s.Path)) return (lines, new RuleError(403, $"界别 {id} 不在您的管理范围内。", "audience.sectors"));
-            lines.Add(new CourseAudience { Kind = CourseAudienceKind.Sector, TargetId = id });
+            foreach (var id in (ids ?? []).Distinct())
+            {
+                if (!paths.TryGetValue(id, out var path)) return RuleError.Bad($"未找到{what} {id}。", field);
+                if (!Scope.CanManage(user, path)) return new RuleError(403, $"{what} {id} 不在您的管理范围内。", field);
+                lines.Add(new CourseAudience { Kind = kind, TargetId = id });
+            }
+            return null;
         }
-        var specialIds = (input.SpecialCommittees ?? []).Distinct().ToList();
-        var specials = await db.SpecialCommittees.AsNoTracking().Where(s => specialIds.Contains(s.Id)).Select(s => new { s.Id, s.Committee!.Path }).ToListAsync(ct);
-        foreach (var id in specialIds)
-        {
-            var s = specials.FirstOrDefault(x => x.Id == id);
-            if (s is null) return (lines, RuleError.Bad($"未找到专门委员会 {id}。", "audience.specialCommittees"));
-            if (!Scope.CanManage(user, s.Path)) return (lines, new RuleError(403, $"专门委员会 {id} 不在您的管理范围内。", "audience.specialCommittees"));
-            lines.Add(new CourseAudience { Kind = CourseAudienceKind.SpecialCommittee, TargetId = id });
-        }
+        var sectorIds = input.Sectors ?? [];
+        var specialIds = input.SpecialCommittees ?? [];
+        var sectorPaths = await db.Sectors.AsNoTracking().Where(x => sectorIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Committee!.Path, ct);
+        var specialPaths = await db.SpecialCommittees.AsNoTracking().Where(x => specialIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Committee!.Path, ct);
+        if (Groups(sectorIds, sectorPaths, CourseAudienceKind.Sector, "audience.sectors", "界别") is { } e3) return (lines, e3);
+        if (Groups(specialIds, specialPaths, CourseAudienceKind.SpecialCommittee, "audience.specialCommittees", "专门委员会") is { } e4) return (lines, e4);
         var memberIds = (input.Members ?? []).Distinct().ToList();
         var members = await db.Members.AsNoTracking().Where(m => memberIds.Contains(m.Id)).Select(m => new { m.Id, m.CommitteePath, m.IsActive }).ToListAsync(ct);
         foreach (var id in memberIds)
