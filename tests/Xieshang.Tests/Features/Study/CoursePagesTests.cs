@@ -168,6 +168,15 @@ public abstract class CoursePagesTests(AppFactory app)
         var token = await district.TokenOfAsync("/study/courses/new");
         var post = await district.PostAsync($"/study/courses/{id}/edit", Form(token, "cancel", ("reason", "不办了")));
         Assert.True(post.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.NotFound, $"{post.StatusCode}");
+        // …nor its material form or delete endpoint, nor the .xlsx.
+        var material = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("link"), "kind" },
+            { new StringContent("外链"), "title" }, { new StringContent("https://www.cppcc.gov.cn/"), "url" } };
+        // (The pages' status handling turns a page endpoint's 404 into the 404 page.)
+        static void IsNotFound(HttpResponseMessage r) =>
+            Assert.True(r.StatusCode == HttpStatusCode.NotFound || r.Headers.Location?.OriginalString.Contains("/status/404") == true, $"{r.StatusCode} {r.Headers.Location}");
+        IsNotFound(await district.PostAsync($"/study/courses/{id}/materials", material));
+        IsNotFound(await district.PostAsync($"/study/courses/{id}/materials/1/delete", Form(token, "")));
+        IsNotFound(await district.GetAsync($"/study/courses/{id}/enrolments.xlsx"));
         // The city's leader reads the course but the edit page is the staff's.
         var leader = await app.SignedInPageClientAsync("leader.520200");
         Assert.Contains("学员情况", await leader.GetHtmlAsync($"/study/courses/{id}"));
