@@ -46,11 +46,13 @@ public static class StudyMaterials
         {
             var u = (url ?? "").Trim();
             if (u.Length == 0) return (null, RuleError.Bad("请填写链接地址。", "url"));
-            if (u.Length > 500 || !Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            // AbsoluteUri keeps the escaping (Uri.ToString() would unescape %20 and the like); it is what is stored, so it is what
+            // must fit the 500-character column (Chinese characters in a path grow to %XX%XX%XX).
+            if (!Uri.TryCreate(u, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.AbsoluteUri.Length > 500)
                 return (null, RuleError.Bad("链接须为以 http:// 或 https:// 开头的完整地址，且不超过 500 个字符。", "url"));
             if (title.Length == 0) return (null, RuleError.Bad("请填写链接的标题。", "title"));
             target.Title = title;
-            target.Url = parsed.ToString();
+            target.Url = parsed.AbsoluteUri;
             db.StudyMaterials.Add(target);
             return (target, null);
         }

@@ -516,6 +516,12 @@ public abstract class CourseApiTests(AppFactory app)
         var link = await UploadAsync(staff, s.CourseId, "link", null, null, url: "https://www.cppcc.gov.cn/", title: "全国政协网");
         Assert.Equal(HttpStatusCode.Created, link.StatusCode);
         Assert.Equal("https://www.cppcc.gov.cn/", (await Json(link)).GetProperty("url").GetString());
+        // A link keeps its escaping; one whose stored (escaped) form is over 500 characters is refused, not a database error.
+        var escaped = await UploadAsync(staff, s.CourseId, "link", null, null, url: "https://www.cppcc.gov.cn/search?q=%E5%AD%A6%E4%B9%A0%20%E5%9F%B9%E8%AE%AD", title: "检索");
+        Assert.Equal("https://www.cppcc.gov.cn/search?q=%E5%AD%A6%E4%B9%A0%20%E5%9F%B9%E8%AE%AD", (await Json(escaped)).GetProperty("url").GetString());
+        var tooLong = await UploadAsync(staff, s.CourseId, "link", null, null, url: "https://www.cppcc.gov.cn/" + new string('学', 200), title: "过长");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.True((await Json(tooLong)).GetProperty("errors").TryGetProperty("url", out _));
 
         // Deleting removes the row and the bytes.
         Assert.Equal(HttpStatusCode.NoContent, (await staff.DeleteAsync($"/api/courses/{s.CourseId}/materials/{docBody.GetProperty("id").GetInt32()}")).StatusCode);
