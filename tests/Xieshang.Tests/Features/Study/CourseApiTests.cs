@@ -184,6 +184,28 @@ public abstract class CourseApiTests(AppFactory app)
     }
 
     [Fact]
+    public async Task New_members_are_resolved_to_named_members_on_the_sessions_invitee_lists()
+    {
+        var staff = await app.ClientAsAsync(City);
+        // One member of the city is an old hand (added two years ago); the others are new.
+        var old = (await MembersOf("520200", 1))[0];
+        await app.WithDbAsync(db => db.Members.Where(m => m.Id == old).ExecuteUpdateAsync(u => u.SetProperty(m => m.CreatedAt, DateTimeOffset.UtcNow.AddYears(-2))));
+        var res = await staff.PostAsJsonAsync("/api/courses", new { title = "新委员培训", organizerCodes = new[] { "520200" }, audience = new { newMembers = new[] { "520200" } } });
+        var id = (await Json(res)).GetProperty("id").GetInt32();
+        var start = DateTimeOffset.UtcNow.AddDays(2);
+        var session = await Json(await staff.PostAsJsonAsync($"/api/courses/{id}/sessions", new { topic = "履职入门", startsAt = start, endsAt = start.AddHours(2), place = "市政协" }));
+        var activityId = session.GetProperty("activityId").GetInt32();
+        var since = DateTimeOffset.UtcNow.AddDays(-365);
+        var expected = await app.WithDbAsync(db => db.Members.Where(m => m.Committee!.Code == "520200" && m.IsActive && m.CreatedAt >= since).Select(m => m.Id).OrderBy(x => x).ToListAsync());
+        var rules = await app.WithDbAsync(db => db.ActivityInviteeRules.Where(r => r.ActivityId == activityId).ToListAsync());
+        Assert.All(rules, r => Assert.Equal(InviteeKind.Member, r.Kind));
+        Assert.Equal(expected, rules.Select(r => r.TargetId).Order().ToList());
+        Assert.DoesNotContain(old, rules.Select(r => r.TargetId));
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/courses/{id}/publish", null)).StatusCode);
+        Assert.Equal(expected, await app.WithDbAsync(db => db.CourseEnrolments.Where(e => e.CourseId == id).Select(e => e.MemberId).OrderBy(x => x).ToListAsync()));
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_in_Chinese_with_the_field_and_nothing_changes()
     {
         var s = await CourseAsync(sessions: 1, publish: false);
