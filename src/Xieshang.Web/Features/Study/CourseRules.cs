@@ -243,8 +243,8 @@ public static class CourseRules
         }
         var sectorIds = input.Sectors ?? [];
         var specialIds = input.SpecialCommittees ?? [];
-        var sectorPaths = await db.Sectors.AsNoTracking().Where(x => sectorIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Committee!.Path, ct);
-        var specialPaths = await db.SpecialCommittees.AsNoTracking().Where(x => specialIds.Contains(x.Id)).ToDictionaryAsync(x => x.Id, x => x.Committee!.Path, ct);
+        var sectorPaths = await db.Sectors.AsNoTracking().Where(x => sectorIds.Contains(x.Id)).Select(x => new { x.Id, x.Committee!.Path }).ToDictionaryAsync(x => x.Id, x => x.Path, ct);
+        var specialPaths = await db.SpecialCommittees.AsNoTracking().Where(x => specialIds.Contains(x.Id)).Select(x => new { x.Id, x.Committee!.Path }).ToDictionaryAsync(x => x.Id, x => x.Path, ct);
         if (Groups(sectorIds, sectorPaths, CourseAudienceKind.Sector, "audience.sectors", "界别") is { } e3) return (lines, e3);
         if (Groups(specialIds, specialPaths, CourseAudienceKind.SpecialCommittee, "audience.specialCommittees", "专门委员会") is { } e4) return (lines, e4);
         var memberIds = (input.Members ?? []).Distinct().ToList();
