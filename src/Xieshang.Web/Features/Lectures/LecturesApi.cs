@@ -1,7 +1,8 @@
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Xieshang.Web.Features.Activities;
 using Xieshang.Web.Features.Study;
 using Xieshang.Web.Infrastructure.Auth;
@@ -25,7 +26,7 @@ public sealed record LecturePostponeInput(DateTimeOffset? StartsAt, DateTimeOffs
 /// committee and below), <c>PUT /api/lecture-series/{id}</c>, <c>POST /api/lectures</c> → <c>{"id"}</c>,
 /// <c>GET /api/lectures?series=</c>, <c>GET/PUT /api/lectures/{id}</c>, <c>POST /api/lectures/{id}/publish|cancel|postpone</c>,
 /// <c>POST/GET /api/lectures/{id}/materials</c> (multipart <c>kind</c>, <c>title</c>, <c>file</c> or <c>url</c>),
-/// <c>GET/DELETE /api/lectures/{id}/materials/{materialId}</c>. Public (no sign-in): <c>GET /api/public/lectures?series=&amp;hall=&amp;page=</c>.
+/// <c>GET/DELETE /api/lectures/{id}/materials/{materialId}</c>; the detail page's upload form posts to <c>POST /lectures/{id}/materials</c>. Public (no sign-in): <c>GET /api/public/lectures?series=&amp;hall=&amp;page=</c>.
 /// Access by <see cref="LectureAccess"/> (out of sight: 404; seen but not managed: 403); refusals are <see cref="RuleError"/> problems in Chinese.
 /// </summary>
 public static class LecturesApi
@@ -33,6 +34,7 @@ public static class LecturesApi
     /// <summary>Maps the lecture endpoints.</summary>
     public static void MapLecturesApi(this IEndpointRouteBuilder app)
     {
+        var maxUpload = app.ServiceProvider.GetRequiredService<IOptions<FileStoreOptions>>().Value.MaxVideoBytes + StudyMaterials.MultipartOverheadBytes;
         var series = app.MapGroup("/api/lecture-series").WithTags("Lectures").RequireAuthorization(Policies.SignedIn);
 
         series.MapGet("", async Task<IResult> (string? committee, AppDbContext db, CurrentUser user, CancellationToken ct) =>
@@ -108,22 +110,26 @@ public static class LecturesApi
             return refusal is not null ? refusal.ToProblem() : TypedResults.Ok(await LectureQueries.MaterialsAsync(db, l!.Id, ct));
         });
 
-        // Multipart: kind (document|video|link), title, file or url. A recording may be up to Files:MaxVideoBytes, so this
-        // endpoint lifts Kestrel's request limit and the form's multipart limit for itself (documents stay at MaxDocumentBytes).
+        // Multipart: kind (document|video|link), title, file or url. A recording may be up to Files:MaxVideoBytes; the form is
+        // read through StudyMaterials.ReadUploadFormAsync, which lifts Kestrel's request limit and the multipart limit for it.
         api.MapPost("/{id:int}/materials", async Task<IResult> (int id, HttpContext http, AppDbContext db, FileStore files, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
         {
-            var (l, refusal) = await LectureAccess.FindAsync(db, user, id, manage: true, ct);
-            if (refusal is not null) return refusal.ToProblem();
-            var form = await ReadLargeFormAsync(http, files.Options.MaxVideoBytes, ct);
-            if (form is null) return RuleError.Bad("请以 multipart/form-data 提交材料（kind、title、file 或 url）。", "file").ToProblem();
-            var file = form.Files.GetFile("file");
-            await using var stream = file?.OpenReadStream();
-            var (m, error) = await LectureRules.AddMaterialAsync(db, files, l!, form["kind"].FirstOrDefault(), form["title"].FirstOrDefault(), stream, file?.FileName,
-                form["url"].FirstOrDefault(), user, clock, ct);
+            var (m, error) = await AddMaterialAsync(http, id, db, files, user, clock, null, ct);
             if (error is not null) return error.ToProblem();
             var item = (await LectureQueries.MaterialsAsync(db, id, ct)).First(x => x.Id == m!.Id);
             return TypedResults.Created($"/api/lectures/{id}/materials/{m!.Id}", item);
-        }).DisableAntiforgery();
+        }).WithMetadata(new RequestSizeLimitAttribute(maxUpload)).DisableAntiforgery();
+
+        // The detail page's upload form posts here (not to the page itself, whose request limit is Kestrel's ~28.6 MB):
+        // antiforgery is checked once the large form is read; done → /lectures/{id}?done=material, refused → ?error=<message>.
+        app.MapPost("/lectures/{id:int}/materials", async (int id, HttpContext http, IAntiforgery antiforgery, AppDbContext db, FileStore files, CurrentUser user,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var (_, error) = await AddMaterialAsync(http, id, db, files, user, clock, antiforgery, ct);
+            if (error is { Status: 404 }) return Results.NotFound();
+            if (error is { Status: 403 }) return Results.Forbid();
+            return Results.Redirect(error is null ? $"/lectures/{id}?done=material#materials" : $"/lectures/{id}?error={Uri.EscapeDataString(error.Message)}#materials");
+        }).RequireAuthorization(Policies.Staff).WithMetadata(new RequestSizeLimitAttribute(maxUpload)).DisableAntiforgery().ExcludeFromDescription();
 
         api.MapGet("/{id:int}/materials/{materialId:int}", async Task<IResult> (int id, int materialId, AppDbContext db, FileStore files, CurrentUser user, CancellationToken ct) =>
         {
@@ -158,16 +164,23 @@ public static class LecturesApi
     }
 
     /// <summary>
-    /// Reads a multipart form of at most <paramref name="maxFileBytes"/> plus 1 MiB: lifts this request's body limit
-    /// (Kestrel's default is about 28.6 MB) and the form's multipart limit. Null when the request is not a form.
+    /// Adds a material from a multipart upload (API or page form) after the manage check: the form is read through
+    /// <see cref="StudyMaterials.ReadUploadFormAsync"/>; with <paramref name="antiforgery"/> (the page form) the token is
+    /// validated once it is read. Saves on success; nothing is changed on a refusal.
     /// </summary>
-    public static async Task<IFormCollection?> ReadLargeFormAsync(HttpContext http, long maxFileBytes, CancellationToken ct)
+    private static async Task<(StudyMaterial? Material, RuleError? Error)> AddMaterialAsync(HttpContext http, int id, AppDbContext db, FileStore files, CurrentUser user,
+        TimeProvider clock, IAntiforgery? antiforgery, CancellationToken ct)
     {
-        if (!http.Request.HasFormContentType) return null;
-        var limit = maxFileBytes + 1024 * 1024;
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
-        http.Features.Set<IFormFeature>(new FormFeature(http.Request, new FormOptions { MultipartBodyLengthLimit = limit }));
-        return await http.Request.ReadFormAsync(ct);
+        var (l, refusal) = await LectureAccess.FindAsync(db, user, id, manage: true, ct);
+        if (refusal is not null) return (null, refusal);
+        var (form, unread) = await StudyMaterials.ReadUploadFormAsync(http, files, ct);
+        if (unread is not null) return (null, unread);
+        if (antiforgery is not null && !await antiforgery.IsRequestValidAsync(http)) return (null, RuleError.Bad("表单已过期，请刷新页面后重新上传。"));
+        var file = form!.Files.GetFile("file");
+        if (file is { Length: 0, FileName.Length: 0 }) file = null;
+        await using var stream = file?.OpenReadStream();
+        return await LectureRules.AddMaterialAsync(db, files, l!, form["kind"].FirstOrDefault(), form["title"].FirstOrDefault(), stream, file?.FileName,
+            form["url"].FirstOrDefault(), user, clock, ct);
     }
 
     /// <summary>A refusal as ProblemDetails (<see cref="RuleError.ToProblem"/>) carrying every field error when there are several.</summary>

@@ -29,16 +29,13 @@ public sealed record SessionCreated(int Id, int ActivityId);
 /// </summary>
 public static class CourseApi
 {
-    /// <summary>Slack over the file size for the multipart envelope and the other fields of an upload.</summary>
-    public const long MultipartOverheadBytes = 64 * 1024;
-
     /// <summary>Content type of the enrolment export.</summary>
     public const string XlsxContentType = DutyExport.XlsxContentType;
 
     /// <summary>Maps the API and the page endpoints.</summary>
     public static void MapStudy(this WebApplication app)
     {
-        var maxUpload = app.Services.GetRequiredService<IOptions<FileStoreOptions>>().Value.MaxVideoBytes + MultipartOverheadBytes;
+        var maxUpload = app.Services.GetRequiredService<IOptions<FileStoreOptions>>().Value.MaxVideoBytes + StudyMaterials.MultipartOverheadBytes;
         var api = app.MapGroup("/api/courses").WithTags("Study").RequireAuthorization(Policies.SignedIn);
 
         api.MapPost("", async Task<Results<Created<CourseIdResult>, ProblemHttpResult>> (CourseInput input, AppDbContext db, CurrentUser user, TimeProvider clock, CancellationToken ct) =>
@@ -231,20 +228,10 @@ public static class CourseApi
         var (c, error) = await CourseAccess.FindAsync(db, user, id, true, ct);
         if (error is not null) return (null, error);
         if (c!.Status == CourseStatus.Cancelled) return (null, RuleError.Conflict("课程已取消，不能再添加资料。"));
-        var max = files.Options.MaxVideoBytes + MultipartOverheadBytes;
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = max;
-        if (!request.HasFormContentType) return (null, RuleError.Bad("请以 multipart/form-data 表单上传资料。", "file"));
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = max }, ct);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return (null, RuleError.Bad($"上传内容过大或无法读取（视频不超过 {files.Options.MaxVideoBytes / 1024 / 1024} MB）。", "file"));
-        }
+        var (form, unread) = await StudyMaterials.ReadUploadFormAsync(request.HttpContext, files, ct);
+        if (unread is not null) return (null, unread);
         if (antiforgery is not null && !await antiforgery.IsRequestValidAsync(request.HttpContext)) return (null, RuleError.Bad("表单已过期，请刷新页面后重新上传。"));
-        if (StudyMaterials.ParseKind(form["kind"]) is not { } kind) return (null, RuleError.Bad("资料类型应为 document（文档）、video（视频）或 link（链接）。", "kind"));
+        if (StudyMaterials.ParseKind(form!["kind"]) is not { } kind) return (null, RuleError.Bad("资料类型应为 document（文档）、video（视频）或 link（链接）。", "kind"));
         int? sessionId = null;
         if (form["sessionId"].FirstOrDefault() is { Length: > 0 } sid)
         {

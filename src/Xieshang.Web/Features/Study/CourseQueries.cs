@@ -52,8 +52,12 @@ public sealed record EnrolmentRow(int MemberId, string Name, string Committee, i
 /// <summary>A quiz question as shown: options, whether several options are right (多选), and the right indexes only for those who manage the course.</summary>
 public sealed record QuizQuestionView(int Id, int SortOrder, string Text, IReadOnlyList<string> Options, bool Multiple, IReadOnlyList<int>? Correct);
 
-/// <summary>One of the member's attempts: number, score (per cent), passed, when, and the ids of the questions answered wrong.</summary>
-public sealed record AttemptView(int AttemptNumber, int ScorePercent, bool Passed, DateTimeOffset SubmittedAt, IReadOnlyList<int> WrongQuestionIds);
+/// <summary>
+/// One of the member's attempts: number, score (per cent), passed, when, the ids of the questions answered wrong, and the
+/// member's own answers (question id → chosen option indexes, 0-based; a question left blank is absent or empty).
+/// </summary>
+public sealed record AttemptView(int AttemptNumber, int ScorePercent, bool Passed, DateTimeOffset SubmittedAt, IReadOnlyList<int> WrongQuestionIds,
+    IReadOnlyDictionary<int, int[]> Answers);
 
 /// <summary>
 /// A session's quiz for its viewer: pass mark, attempts allowed, the questions (no answers for members), the member's
@@ -196,8 +200,9 @@ public static class CourseQueries
             attempts = rows.Select(a =>
             {
                 var answers = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int[]>>(a.AnswersJson) ?? [];
-                var (_, wrong) = CourseRules.Score(questions, answers.Where(x => int.TryParse(x.Key, out _)).ToDictionary(x => int.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Value));
-                return new AttemptView(a.AttemptNumber, a.ScorePercent, a.Passed, a.SubmittedAt, wrong);
+                var byId = answers.Where(x => int.TryParse(x.Key, out _)).ToDictionary(x => int.Parse(x.Key, System.Globalization.CultureInfo.InvariantCulture), x => x.Value);
+                var (_, wrong) = CourseRules.Score(questions, byId);
+                return new AttemptView(a.AttemptNumber, a.ScorePercent, a.Passed, a.SubmittedAt, wrong, byId);
             }).ToList();
         }
         var closed = await CourseRules.QuizClosedReasonAsync(db, c, s, user.MemberId, questions.Count, clock, ct);

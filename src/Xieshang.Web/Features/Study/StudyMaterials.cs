@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Web.Infrastructure.Data;
 using Xieshang.Web.Infrastructure.Files;
@@ -65,6 +66,31 @@ public static class StudyMaterials
         target.StoredFile = file;
         db.StudyMaterials.Add(target);
         return (target, null);
+    }
+
+    /// <summary>Slack over the video limit for the multipart envelope and the other fields of an upload (64 KiB).</summary>
+    public const long MultipartOverheadBytes = 64 * 1024;
+
+    /// <summary>
+    /// Reads a material upload form (multipart) of up to <see cref="FileStoreOptions.MaxVideoBytes"/> plus
+    /// <see cref="MultipartOverheadBytes"/> — THE way an upload endpoint (course or lecture, API or page) reads its form:
+    /// it lifts this request's body limit (Kestrel's default is about 28.6 MB; <c>IHttpMaxRequestBodySizeFeature</c>) and the
+    /// form's multipart limit before reading. Must run before anything else reads the body. The per-kind size limits are
+    /// then <see cref="AddAsync"/>'s. Errors (Chinese, field <c>file</c>): not a multipart form; too large or unreadable.
+    /// </summary>
+    public static async Task<(IFormCollection? Form, RuleError? Error)> ReadUploadFormAsync(HttpContext http, FileStore files, CancellationToken ct)
+    {
+        if (!http.Request.HasFormContentType) return (null, RuleError.Bad("请以 multipart/form-data 表单上传资料（kind、title、file 或 url）。", "file"));
+        var max = files.Options.MaxVideoBytes + MultipartOverheadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = max;
+        try
+        {
+            return (await http.Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = max }, ct), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return (null, RuleError.Bad($"上传内容过大或无法读取（视频不超过 {files.Options.MaxVideoBytes / 1024 / 1024} MB）。", "file"));
+        }
     }
 
     /// <summary>Streams a material's file (inline for a video, PDF or image; as a download otherwise); 404 for a link or a missing file.</summary>

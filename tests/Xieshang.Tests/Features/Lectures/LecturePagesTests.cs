@@ -181,21 +181,31 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
         {
             var content = new MultipartFormDataContent
             {
-                { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("material"), "_handler" },
+                { new StringContent(token), "__RequestVerificationToken" },
                 { new StringContent(kind), "kind" }, { new StringContent(title), "title" },
             };
             content.Add(new ByteArrayContent(bytes), "file", fileName);
             return content;
         }
+        // The form posts to the upload endpoint (not to the page, whose request limit is Kestrel's default).
+        Assert.Contains($"action=\"/lectures/{id}/materials\" enctype=\"multipart/form-data\"", page);
         var before = await SnapshotAsync(app);
-        var fake = await (await staff.PostAsync($"/lectures/{id}", Upload("document", "伪装的课件", "这不是 PDF"u8.ToArray(), "课件.pdf"))).HtmlAsync();
+        var fakePost = await staff.PostAsync($"/lectures/{id}/materials", Upload("document", "伪装的课件", "这不是 PDF"u8.ToArray(), "课件.pdf"));
+        Assert.Equal(HttpStatusCode.Redirect, fakePost.StatusCode);
+        Assert.StartsWith($"/lectures/{id}?error=", fakePost.Target());
+        var fake = await staff.GetHtmlAsync(fakePost.Target().Split('#')[0]);
         Assert.Contains("文件格式不支持", fake);
+        Assert.Contains("id=\"error-material\"", fake);
+        Assert.Equal(before, await SnapshotAsync(app));
+        // Without the antiforgery token: refused, nothing stored.
+        var noToken = new MultipartFormDataContent { { new StringContent("document"), "kind" }, { new ByteArrayContent(LectureFiles.Pdf()), "file", "课件.pdf" } };
+        Assert.StartsWith($"/lectures/{id}?error=", (await staff.PostAsync($"/lectures/{id}/materials", noToken)).Target());
         Assert.Equal(before, await SnapshotAsync(app));
 
-        var pdf = await staff.PostAsync($"/lectures/{id}", Upload("document", "讲座课件", LectureFiles.Pdf(), "课件.pdf"));
+        var pdf = await staff.PostAsync($"/lectures/{id}/materials", Upload("document", "讲座课件", LectureFiles.Pdf(), "课件.pdf"));
         Assert.Equal(HttpStatusCode.Redirect, pdf.StatusCode);
-        Assert.Equal($"/lectures/{id}?done=material", pdf.Target());
-        var video = await staff.PostAsync($"/lectures/{id}", Upload("video", "讲座录像", LectureFiles.Mp4(64 * 1024), "录像.mp4"));
+        Assert.Equal($"/lectures/{id}?done=material#materials", pdf.Target());
+        var video = await staff.PostAsync($"/lectures/{id}/materials", Upload("video", "讲座录像", LectureFiles.Mp4(64 * 1024), "录像.mp4"));
         Assert.Equal(HttpStatusCode.Redirect, video.StatusCode);
         var html = await staff.GetHtmlAsync($"/lectures/{id}");
         Assert.Contains("讲座课件", html);
@@ -212,6 +222,43 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
         var removed = await staff.PostAsync($"/lectures/{id}", Form(PageClient.Token(html), "material-delete", ("material", mid.ToString())));
         Assert.Equal($"/lectures/{id}?done=material-delete", removed.Target());
         Assert.False(await app.WithDbAsync(db => db.StudyMaterials.AnyAsync(m => m.Id == mid)));
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_links_the_public_archive_and_the_archive_uses_two_columns_from_lg()
+    {
+        var anonymous = app.CreatePageClient();
+        var login = await anonymous.GetHtmlAsync("/account/login");
+        Assert.Contains("<a href=\"/lectures/archive\" id=\"public-archive-link\">讲堂公开档案（无需登录）</a>", login);
+        Assert.Contains("id=\"public-studios-link\"", login);
+        var archive = await anonymous.GetAsync("/lectures/archive");
+        Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
+        var html = await archive.HtmlAsync();
+        Assert.Contains("<div class=\"lecture-archive\">", html);
+        Assert.DoesNotContain("xs-narrow lecture-archive", html);
+        Assert.Contains("class=\"list-unstyled lecture-cards row row-cols-1 row-cols-lg-2 g-2 mb-2\" id=\"archive-list\"", html);
+    }
+
+    [Fact]
+    public async Task Staff_upload_a_recording_over_kestrels_default_limit_through_the_lecture_page_form_and_it_is_on_disk_and_served_with_ranges()
+    {
+        var sid = await SeriesAsync(app);
+        var id = await LectureAsync(app, Body(sid, DateTimeOffset.UtcNow, topic: "大文件录像讲座"));
+        var staff = await app.SignedInPageClientAsync("staff.520201");
+        var token = PageClient.Token(await staff.GetHtmlAsync($"/lectures/{id}"));
+        var (path, size) = await Xieshang.Tests.Features.Study.StudyUploads.BigMp4Async();
+        try
+        {
+            using var content = Xieshang.Tests.Features.Study.StudyUploads.Form(token, path, "讲座全程录像");
+            var res = await staff.PostAsync($"/lectures/{id}/materials", content);
+            Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+            Assert.Equal($"/lectures/{id}?done=material#materials", res.Target());
+            var m = await app.WithDbAsync(db => db.StudyMaterials.Include(x => x.StoredFile).SingleAsync(x => x.LectureId == id && x.Title == "讲座全程录像"));
+            Assert.Equal(size, m.StoredFile!.Size);
+            await Xieshang.Tests.Features.Study.StudyUploads.AssertOnDiskAndServedAsync(app, await app.ClientAsAsync("member.520201"), $"/api/lectures/{id}/materials/{m.Id}", path, size);
+            Assert.Matches("<video controls[^>]*src=\"/api/lectures/" + id + "/materials/" + m.Id + "\"", await staff.GetHtmlAsync($"/lectures/{id}"));
+        }
+        finally { File.Delete(path); }
     }
 
     [Fact]
@@ -257,6 +304,14 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
             Assert.Equal(HttpStatusCode.Forbidden, res.StatusCode);
             Assert.Equal(before, await SnapshotAsync(app));
         }
+        var upload = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("link"), "kind" },
+            { new StringContent("越权链接"), "title" }, { new StringContent("https://www.cppcc.gov.cn/"), "url" } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync($"/lectures/{id}/materials", upload)).StatusCode);
+        var theirUpload = new MultipartFormDataContent { { new StringContent(theirToken), "__RequestVerificationToken" }, { new StringContent("link"), "kind" },
+            { new StringContent("越权链接"), "title" }, { new StringContent("https://www.cppcc.gov.cn/"), "url" } };
+        var other = await shuicheng.PostAsync($"/lectures/{id}/materials", theirUpload);
+        Assert.True(other.StatusCode == HttpStatusCode.NotFound || other.Headers.Location?.OriginalString.Contains("/status/404") == true, $"{other.StatusCode} {other.Headers.Location}");
+        Assert.Equal(before, await SnapshotAsync(app));
         Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync("/lectures/new")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync("/lectures/new", Form(token, "lecture", ("seriesId", sid.ToString()), ("topic", "越权")))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/lectures/{draft}")).StatusCode);

@@ -194,8 +194,163 @@ public abstract class CoursePagesTests(AppFactory app)
         Assert.DoesNotContain("✔", await member.GetHtmlAsync($"/study/courses/{id}/sessions/{s.Id}/quiz"));
         Assert.Contains("✔", await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync($"/study/courses/{id}/sessions/{s.Id}/quiz"));
     }
+
+    /// <summary>A published course for member.520200 with one session starting at <paramref name="start"/> and a one-question quiz (pass 100, 3 attempts).</summary>
+    private async Task<(int Course, int Session, int Question)> QuizCourseAsync(string title, DateTimeOffset start)
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var mid = await MemberIdOf("member.520200");
+        var res = await staff.PostAsJsonAsync("/api/courses", new { title, organizerCodes = new[] { "520200" }, audience = new { members = new[] { mid } } });
+        var id = (await res.Content.ReadFromJsonAsync<CourseIdResult>())!.Id;
+        var s = await (await staff.PostAsJsonAsync($"/api/courses/{id}/sessions", new { topic = "政协章程", startsAt = start, endsAt = start.AddHours(3), place = "会议室" })).Content.ReadFromJsonAsync<SessionCreated>();
+        Assert.Equal(HttpStatusCode.OK, (await staff.PutAsJsonAsync($"/api/courses/{id}/sessions/{s!.Id}/quiz",
+            new { passPercent = 100, maxAttempts = 3, questions = new[] { new { text = "人民政协的性质", options = new[] { "专门协商机构", "权力机关" }, correct = new[] { 0 } } } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/courses/{id}/publish", null)).StatusCode);
+        var qid = await app.WithDbAsync(db => db.QuizQuestions.Where(q => q.SessionId == s.Id).Select(q => q.Id).SingleAsync());
+        return (id, s.Id, qid);
+    }
+
+    [Fact]
+    public async Task After_an_attempt_the_quiz_page_shows_the_answers_with_marks_a_failed_one_offers_another_and_a_passed_one_leads_back()
+    {
+        var (id, sid, qid) = await QuizCourseAsync("测验结果页课程", DateTimeOffset.UtcNow.AddHours(-1));
+        var member = await app.SignedInPageClientAsync("member.520200");
+        var url = $"/study/courses/{id}/sessions/{sid}/quiz";
+        var token = PageClient.Token(await member.GetHtmlAsync(url));
+
+        // Failed (the wrong option): the result, the member's answer marked wrong, 再答一次 as the main button, no form.
+        var failed = await member.PostAsync(url, Form(token, "quiz", ($"q{qid}", "1")));
+        Assert.Contains("attempt=1", failed.Target());
+        var failedHtml = await member.GetHtmlAsync(failed.Target().Split('#')[0]);
+        Assert.Contains("0 分", failedHtml);
+        Assert.Contains("未通过", failedHtml);
+        Assert.Contains($"id=\"a-{qid}\" data-right=\"false\"", failedHtml);
+        Assert.Contains("✘ 答错", failedHtml);
+        Assert.Contains("B. 权力机关（您的选择）", failedHtml);
+        Assert.DoesNotContain($"name=\"q{qid}\"", failedHtml);
+        Assert.Matches($"id=\"try-again\" href=\"{Regex.Escape(url)}\\?again=1\">再答一次（还可答 2 次）", failedHtml);
+        // A failed member opening the quiz again gets the form (nothing passed yet).
+        Assert.Contains($"name=\"q{qid}\"", await member.GetHtmlAsync(url));
+
+        // Passed: marked right, 返回课程 is the main button, another attempt only inside a collapsed <details>, no form.
+        var passed = await member.PostAsync(url + "?again=1", Form(token, "quiz", ($"q{qid}", "0")));
+        Assert.Contains("attempt=2", passed.Target());
+        var passedHtml = await member.GetHtmlAsync(passed.Target().Split('#')[0]);
+        Assert.Contains("100 分", passedHtml);
+        Assert.Contains($"id=\"a-{qid}\" data-right=\"true\"", passedHtml);
+        Assert.Contains("✔ 答对", passedHtml);
+        Assert.Contains("A. 专门协商机构（您的选择）", passedHtml);
+        Assert.Contains($"id=\"back-to-course\" href=\"/study/courses/{id}#session-{sid}\">返回课程", passedHtml);
+        Assert.DoesNotContain($"name=\"q{qid}\"", passedHtml);
+        Assert.DoesNotContain("提交答卷", passedHtml);
+        Assert.DoesNotContain("id=\"try-again\"", passedHtml);
+        var details = Regex.Match(passedHtml, "<details[^>]*id=\"again\"[^>]*>(.*?)</details>", RegexOptions.Singleline);
+        Assert.True(details.Success);
+        Assert.DoesNotContain(" open", Regex.Match(passedHtml, "<details[^>]*>").Value);
+        Assert.Contains("再答一次（还可答 1 次）", details.Groups[1].Value);
+        // Opening the quiz later (查看测验 on the course page) shows the passed result, not an empty form; ?again=1 gives the form.
+        var later = await member.GetHtmlAsync(url);
+        Assert.Contains("100 分", later);
+        Assert.Contains("id=\"answers\"", later);
+        Assert.DoesNotContain($"name=\"q{qid}\"", later);
+        Assert.Contains($"name=\"q{qid}\"", await member.GetHtmlAsync(url + "?again=1"));
+        Assert.Contains("查看测验", await member.GetHtmlAsync($"/study/courses/{id}"));
+        Assert.Equal(2, await app.WithDbAsync(db => db.QuizAttempts.CountAsync(a => a.SessionId == sid)));
+    }
+
+    [Fact]
+    public async Task Before_a_session_starts_the_course_page_says_not_started_and_the_quiz_button_is_disabled_and_the_server_refuses_an_answer()
+    {
+        var (id, sid, qid) = await QuizCourseAsync("尚未开讲的课程", DateTimeOffset.UtcNow.AddDays(2));
+        var member = await app.SignedInPageClientAsync("member.520200");
+        var detail = await member.GetHtmlAsync($"/study/courses/{id}");
+        Assert.Contains("未开始", detail);
+        Assert.DoesNotContain("未出勤", detail);
+        Assert.Matches($"<button type=\"button\" class=\"[^\"]*\" disabled[^>]*id=\"quiz-{sid}-closed\"[^>]*>第1讲测验 · 开始后可答题</button>", detail);
+        Assert.DoesNotContain($"href=\"/study/courses/{id}/sessions/{sid}/quiz\"", detail);
+        // The server refuses an answer posted anyway (the page and the API), nothing stored.
+        var url = $"/study/courses/{id}/sessions/{sid}/quiz";
+        var quizHtml = await member.GetHtmlAsync(url);
+        Assert.Contains("本讲开始后", quizHtml);
+        var posted = await member.PostAsync(url, Form(await member.TokenOfAsync("/study"), "quiz", ($"q{qid}", "0")));
+        Assert.NotEqual(HttpStatusCode.Redirect, posted.StatusCode);
+        var api = await (await app.ClientAsAsync("member.520200")).PostAsJsonAsync($"/api/courses/{id}/sessions/{sid}/attempts",
+            new { answers = new Dictionary<string, int[]> { [qid.ToString()] = [0] } });
+        Assert.Equal(HttpStatusCode.Conflict, api.StatusCode);
+        Assert.Contains("本讲开始后", await api.Content.ReadAsStringAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.QuizAttempts.CountAsync(a => a.SessionId == sid)));
+        // Staff who manage the course still open the quiz (to review its questions).
+        Assert.Contains($"href=\"/study/courses/{id}/sessions/{sid}/quiz\"", await (await app.SignedInPageClientAsync("staff.520200")).GetHtmlAsync($"/study/courses/{id}"));
+    }
+
+    [Fact]
+    public async Task Staff_upload_a_recording_over_kestrels_default_limit_through_the_course_page_form_and_it_is_on_disk_and_served_with_ranges()
+    {
+        var (id, _, _) = await QuizCourseAsync("大文件录像课程", DateTimeOffset.UtcNow.AddHours(-1));
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var token = PageClient.Token(await staff.GetHtmlAsync($"/study/courses/{id}/edit"));
+        var (path, size) = await StudyUploads.BigMp4Async();
+        try
+        {
+            using var content = StudyUploads.Form(token, path, "课程录像");
+            var res = await staff.PostAsync($"/study/courses/{id}/materials", content);
+            Assert.Equal(HttpStatusCode.Redirect, res.StatusCode);
+            Assert.Contains("done=material", res.Target());
+            var m = await app.WithDbAsync(db => db.StudyMaterials.Include(x => x.StoredFile).SingleAsync(x => x.CourseId == id && x.Title == "课程录像"));
+            Assert.Equal(size, m.StoredFile!.Size);
+            await StudyUploads.AssertOnDiskAndServedAsync(app, await app.ClientAsAsync("member.520200"), $"/api/courses/{id}/materials/{m.Id}", path, size);
+        }
+        finally { File.Delete(path); }
+    }
 }
 
 public sealed class CoursePagesSqliteTests(SqliteAppFactory f) : CoursePagesTests(f), IClassFixture<SqliteAppFactory>;
 
 public sealed class CoursePagesPostgresTests(PostgresAppFactory f) : CoursePagesTests(f), IClassFixture<PostgresAppFactory>;
+
+/// <summary>A recording over Kestrel's default request limit (about 28.6 MB) for the page upload tests: written to a temp file and streamed.</summary>
+internal static class StudyUploads
+{
+    /// <summary>Writes a 30 MiB MP4 (ftyp box, then an mdat box of zeros and a marker tail) to a temp file; returns its path and size.</summary>
+    public static async Task<(string Path, long Size)> BigMp4Async()
+    {
+        const int size = 30 * 1024 * 1024;
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"xs-big-{Guid.NewGuid():N}.mp4");
+        var b = new byte[size];
+        byte[] ftyp = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0, (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'1'];
+        ftyp.CopyTo(b, 0);
+        var mdat = size - ftyp.Length;
+        b[24] = (byte)(mdat >> 24); b[25] = (byte)(mdat >> 16); b[26] = (byte)(mdat >> 8); b[27] = (byte)mdat;
+        "mdat"u8.CopyTo(b.AsSpan(28));
+        for (var i = size - 1024; i < size; i++) b[i] = (byte)(i % 251);
+        await File.WriteAllBytesAsync(path, b);
+        return (path, size);
+    }
+
+    /// <summary>The page upload form: antiforgery token, kind video, title, and the file streamed from <paramref name="path"/>.</summary>
+    public static MultipartFormDataContent Form(string token, string path, string title)
+    {
+        var file = new StreamContent(File.OpenRead(path));
+        file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
+        return new MultipartFormDataContent
+        {
+            { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("video"), "kind" }, { new StringContent(title), "title" },
+            { file, "file", "录像.mp4" },
+        };
+    }
+
+    /// <summary>Asserts a file of <paramref name="size"/> bytes is in the upload folder and <paramref name="url"/> serves its last KiB as a 206 range.</summary>
+    public static async Task AssertOnDiskAndServedAsync(AppFactory app, HttpClient reader, string url, string path, long size)
+    {
+        Assert.Contains(Directory.GetFiles(app.UploadPath, "*", SearchOption.AllDirectories), f => !f.Contains(".tmp") && new FileInfo(f).Length == size);
+        var range = new HttpRequestMessage(HttpMethod.Get, url);
+        range.Headers.Range = new RangeHeaderValue(size - 1024, size - 1);
+        var part = await reader.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal("video/mp4", part.Content.Headers.ContentType?.MediaType);
+        Assert.Equal($"bytes {size - 1024}-{size - 1}/{size}", part.Content.Headers.ContentRange?.ToString());
+        var expected = new byte[1024];
+        await using (var f = File.OpenRead(path)) { f.Seek(size - 1024, SeekOrigin.Begin); await f.ReadExactlyAsync(expected); }
+        Assert.Equal(expected, await part.Content.ReadAsByteArrayAsync());
+    }
+}
