@@ -306,7 +306,10 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
         }
         var upload = new MultipartFormDataContent { { new StringContent(token), "__RequestVerificationToken" }, { new StringContent("link"), "kind" },
             { new StringContent("越权链接"), "title" }, { new StringContent("https://www.cppcc.gov.cn/"), "url" } };
-        Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync($"/lectures/{id}/materials", upload)).StatusCode);
+        // The upload endpoint is staff-only: a member is sent to the access-denied page.
+        var memberUpload = await member.PostAsync($"/lectures/{id}/materials", upload);
+        Assert.Equal(HttpStatusCode.Redirect, memberUpload.StatusCode);
+        Assert.StartsWith("/account/denied", memberUpload.Headers.Location!.OriginalString.Replace("http://localhost", ""));
         var theirUpload = new MultipartFormDataContent { { new StringContent(theirToken), "__RequestVerificationToken" }, { new StringContent("link"), "kind" },
             { new StringContent("越权链接"), "title" }, { new StringContent("https://www.cppcc.gov.cn/"), "url" } };
         var other = await shuicheng.PostAsync($"/lectures/{id}/materials", theirUpload);
