@@ -61,6 +61,38 @@ public static class DutyLedger
     }
 
     /// <summary>
+    /// Runs <paramref name="recompute"/> (which calls <see cref="ReplaceAsync"/> for one or more sources) and saves the
+    /// context; when a concurrent request wrote the same duty record first (two check-ins of one member at once: the unique
+    /// index on Source, SourceId, MemberId, RuleCode refuses the second insert, <see cref="DbErrors.IsUniqueViolation"/>),
+    /// or another request removed or changed a record this one updates or deletes (<see cref="DbUpdateConcurrencyException"/>
+    /// on duty records only: two unfeaturings at once), the tracked <see cref="DutyRecord"/> entries are detached and the
+    /// recomputation runs again from the saved state, at
+    /// most <see cref="MaxSaveAttempts"/> times in all; the last violation is rethrown. Inside a caller's transaction EF
+    /// Core rolls the failed save back to its savepoint, so the transaction stays usable (PostgreSQL) and the caller's
+    /// earlier saves stay. Other pending changes must be saved before: a retry saves them again only if still tracked.
+    /// </summary>
+    public static async Task SaveRecomputedAsync(AppDbContext db, Func<Task> recompute, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await recompute();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException e) when (attempt < MaxSaveAttempts && (DbErrors.IsUniqueViolation(e)
+                || (e is DbUpdateConcurrencyException && e.Entries.Count > 0 && e.Entries.All(x => x.Entity is DutyRecord))))
+            {
+                foreach (var entry in db.ChangeTracker.Entries<DutyRecord>().ToList()) entry.State = EntityState.Detached;
+            }
+        }
+    }
+
+    /// <summary>Attempts of <see cref="SaveRecomputedAsync"/> (the first one and two retries).</summary>
+    public const int MaxSaveAttempts = 3;
+
+    /// <summary>
     /// Recomputes the points of the records of <paramref name="year"/> in the committee subtree
     /// <paramref name="scopePath"/> (null: everywhere), for one rule code or (null) every code, from the rules now in
     /// the table, set-based. Each record belongs to exactly one region: the rule <see cref="ScoringRuleSet.Resolve"/>

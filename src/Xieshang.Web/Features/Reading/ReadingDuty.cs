@@ -54,6 +54,7 @@ public static class ReadingDuty
     {
         var path = await db.Members.Where(m => m.Id == memberId).Select(m => m.CommitteePath).FirstOrDefaultAsync(ct);
         if (path is null) return;
+        await LockMonthAsync(db, memberId, year, month, ct);
         var rule = await RuleForAsync(db, path, ct);
         var first = new DateOnly(year, month, 1);
         var last = first.AddMonths(1).AddDays(-1);
@@ -75,6 +76,20 @@ public static class ReadingDuty
             break;
         }
         await DutyLedger.ReplaceAsync(db, MonthSource(year, month), memberId, events, clock, ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: takes the transaction-scoped advisory lock of one member-month (keys: yyyyMM and the member id) so that
+    /// two check-ins of the same member at once (a double tap, two groups) recompute one after the other and the second
+    /// counts the first (read committed: its next statement sees the first one's committed check-in and record). Without it
+    /// both could count only their own check-in and miss a threshold they reach together. Released at commit or rollback;
+    /// callers run in a transaction. SQLite needs none: its write transactions are serialised by the database lock.
+    /// </summary>
+    private static async Task LockMonthAsync(AppDbContext db, int memberId, int year, int month, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql() || db.Database.CurrentTransaction is null) return;
+        var key = year * 100 + month;
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key}, {memberId})", ct);
     }
 
     /// <summary>Makes the <c>reading.featured</c> record of check-in <paramref name="c"/> agree with its featured state and the rule (none when deleted).</summary>

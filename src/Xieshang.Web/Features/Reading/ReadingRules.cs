@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Xieshang.Web.Features.Duty;
 using Xieshang.Web.Infrastructure;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
@@ -263,8 +264,7 @@ public static partial class ReadingRules
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ReadingCheckIns.Add(c);
         await db.SaveChangesAsync(ct);
-        await ReadingDuty.RecomputeMonthAsync(db, c.MemberId, day.Year, day.Month, clock, ct);
-        await db.SaveChangesAsync(ct);
+        await DutyLedger.SaveRecomputedAsync(db, () => ReadingDuty.RecomputeMonthAsync(db, c.MemberId, day.Year, day.Month, clock, ct), ct);
         await tx.CommitAsync(ct);
         return (c.Id, null, errors);
     }
@@ -285,8 +285,7 @@ public static partial class ReadingRules
         await ReadingDuty.RecomputeNoteAsync(db, c, deleted: true, clock, ct);
         db.ReadingCheckIns.Remove(c);
         await db.SaveChangesAsync(ct);
-        await ReadingDuty.RecomputeMonthAsync(db, c.MemberId, c.Day.Year, c.Day.Month, clock, ct);
-        await db.SaveChangesAsync(ct);
+        await DutyLedger.SaveRecomputedAsync(db, () => ReadingDuty.RecomputeMonthAsync(db, c.MemberId, c.Day.Year, c.Day.Month, clock, ct), ct);
         await tx.CommitAsync(ct);
         return null;
     }
@@ -319,8 +318,7 @@ public static partial class ReadingRules
         c.FeaturedAt = featured ? clock.GetUtcNow() : null;
         c.FeaturedBy = featured ? user.UserName : "";
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await ReadingDuty.RecomputeNoteAsync(db, c, deleted: false, clock, ct);
-        await db.SaveChangesAsync(ct);
+        await DutyLedger.SaveRecomputedAsync(db, () => ReadingDuty.RecomputeNoteAsync(db, c, deleted: false, clock, ct), ct);
         await tx.CommitAsync(ct);
         return null;
     }
@@ -347,8 +345,7 @@ public static partial class ReadingRules
         row.UpdatedBy = user.UserName;
         row.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
-        await ReadingDuty.RecomputeCommitteeYearAsync(db, committee.Path, Today(clock).Year, clock, ct);
-        await db.SaveChangesAsync(ct);
+        await DutyLedger.SaveRecomputedAsync(db, () => ReadingDuty.RecomputeCommitteeYearAsync(db, committee.Path, Today(clock).Year, clock, ct), ct);
         await tx.CommitAsync(ct);
         return (null, errors);
     }

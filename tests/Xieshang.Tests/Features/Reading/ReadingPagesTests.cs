@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Tests.Support;
 using Xieshang.Web.Infrastructure.Auth;
@@ -52,12 +53,21 @@ public abstract class ReadingPagesTests(AppFactory app)
         Assert.Matches("<page-script src=\"/?js/member-filter[^\"]*\\.js\"", page);
         var token = PageClient.Token(page);
         var m = await FreshMembersAsync("520201", 3);
+        // Members are plain labelled checkboxes (no Ctrl-click multi-select), each row a filter item for member-filter.js.
+        Assert.DoesNotContain("<select id=\"memberIds\"", page);
+        Assert.Contains("<div id=\"memberIds\" class=\"xs-reading-picks", page);
+        Assert.Contains($"type=\"checkbox\" name=\"memberIds\" id=\"memberIds-{m[1]}\" value=\"{m[1]}\" />", page);
+        Assert.Contains($"<label class=\"form-check-label\" for=\"memberIds-{m[1]}\">", page);
+        Assert.DoesNotContain("Ctrl", page);
         var before = await SnapshotAsync();
         var bad = await staff.PostAsync("/reading", Form(token, "create", ("name", "机关读书会"), ("committeeCode", "520201"), ("memberIds", m[1].ToString())));
         Assert.Equal(HttpStatusCode.OK, bad.StatusCode);
         var html = await bad.HtmlAsync();
         Assert.Contains("请选择领读人", html);
         Assert.Contains("value=\"机关读书会\"", html);
+        // The ticked member stays ticked, the others do not.
+        Assert.Matches($"id=\"memberIds-{m[1]}\" value=\"{m[1]}\" checked", html);
+        Assert.Contains($"id=\"memberIds-{m[2]}\" value=\"{m[2]}\" />", html);
         Assert.Equal(before, await SnapshotAsync());
 
         var ok = await staff.PostAsync("/reading", Form(token, "create", ("name", "机关读书会"), ("committeeCode", "520201"), ("leaderId", m[0].ToString()),
@@ -154,6 +164,50 @@ public abstract class ReadingPagesTests(AppFactory app)
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/reading/groups/99999999")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520201")).GetAsync("/reading/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_delete_button_is_a_quiet_link_that_asks_first_and_the_desktop_layout_has_a_right_column()
+    {
+        var (id, m) = await GroupAsync();
+        var url = $"/reading/groups/{id}";
+        var member = await MemberPageAsync(m[1]);
+        foreach (var book in new[] { "乡土中国", "论语", "红楼梦" })
+            Assert.Equal(HttpStatusCode.Redirect, (await member.PostAsync(url, Form(PageClient.Token(await member.GetHtmlAsync(url)), "checkin", ("book", book), ("minutes", "30")))).StatusCode);
+        var ids = await app.WithDbAsync(db => db.ReadingCheckIns.Where(c => c.GroupId == id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync());
+        var page = await member.GetHtmlAsync(url);
+
+        // Each own entry: 删除 is a grey link-style summary; the red (outline) button is inside, after a question.
+        Assert.Equal(3, Regex.Count(page, "<details class=\"xs-reading-reply xs-reading-delete\">"));
+        Assert.Equal(3, Regex.Count(page, "<summary class=\"btn btn-sm btn-link link-secondary text-decoration-none px-1\">删除</summary>"));
+        Assert.DoesNotContain("btn-danger", page);
+        var form = page[page.IndexOf($"name=\"_handler\" value=\"delete-{ids[0]}\"", StringComparison.Ordinal)..];
+        Assert.True(form.IndexOf("删除这条打卡？", StringComparison.Ordinal) < form.IndexOf("确认删除</button>", StringComparison.Ordinal));
+
+        // Layout: check-in and feed in the main column, then plan, books, stats and members in the right one (phone: one column, same order).
+        var main = page.IndexOf("<div class=\"col-lg-8\">", StringComparison.Ordinal);
+        var side = page.IndexOf("<div class=\"col-lg-4 xs-reading-side\">", StringComparison.Ordinal);
+        Assert.True(main > 0 && main < page.IndexOf("id=\"checkin\"", StringComparison.Ordinal));
+        Assert.True(page.IndexOf("id=\"feed\"", StringComparison.Ordinal) < side);
+        Assert.True(side < page.IndexOf("id=\"plan\"", StringComparison.Ordinal));
+        Assert.True(page.IndexOf("id=\"books\"", StringComparison.Ordinal) < page.IndexOf("id=\"stats\"", StringComparison.Ordinal));
+
+        // Another member cannot post the delete form of someone else's entry; nothing changes.
+        var other = await MemberPageAsync(m[2]);
+        var before = await SnapshotAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.PostAsync(url, Form(PageClient.Token(await other.GetHtmlAsync(url)), $"delete-{ids[0]}"))).StatusCode);
+        Assert.Equal(before, await SnapshotAsync());
+
+        // The confirmation posts the delete: the entry is gone, the others stay.
+        var deleted = await member.PostAsync(url, Form(PageClient.Token(page), $"delete-{ids[0]}"));
+        Assert.Equal(HttpStatusCode.Redirect, deleted.StatusCode);
+        Assert.StartsWith($"{url}?done=delete", deleted.Target());
+        Assert.Equal(ids.Skip(1), await app.WithDbAsync(db => db.ReadingCheckIns.Where(c => c.GroupId == id).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync()));
+
+        // Staff managing the group tick members in the 管理 form too (checkboxes with the current members ticked).
+        var staffPage = await (await app.SignedInPageClientAsync("staff.520201")).GetHtmlAsync(url);
+        Assert.Contains("data-filter-selects=\"ed-leader ed-members\"", staffPage);
+        Assert.Matches($"id=\"ed-members-{m[1]}\" value=\"{m[1]}\" checked", staffPage);
     }
 
     [Fact]
