@@ -102,12 +102,55 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             {
                 name = $"政协讲堂（测试{stamp}）", hall = "cppcc", committeeCode = "520200", description = "面向全体委员，向社会公开。", isPublic = true,
             }))!.Value.GetProperty("id").GetInt32();
-            await CallAsync(api, staffToken, "POST", "/api/lectures", new
+            var lecture = (await CallAsync(api, staffToken, "POST", "/api/lectures", new
             {
                 seriesId = series, topic = $"人民政协的协商民主（{stamp}）", speakerName = "王建华", speakerTitle = "贵州大学教授", speakerKind = "expert",
                 startsAt = start, endsAt = start.AddHours(2), place = "市政协二楼报告厅", summary = "<p>讲解人民政协作为专门协商机构的性质定位。</p>",
                 invitees = new { committees = new[] { "520200" } }, publish = true,
-            });
+            }))!.Value.GetProperty("id").GetInt32();
+
+            // ── Staff on a phone, through the pages: a 30 MiB recording on the lecture page (over Kestrel's 28.6 MB default
+            //    request limit, real Kestrel here), then a session video and a course document on the course's edit page ──
+            var bigVideo = Path.Combine(Path.GetTempPath(), $"xs-flow-{Guid.NewGuid():N}.mp4");
+            await File.WriteAllBytesAsync(bigVideo, Mp4(30 * 1024 * 1024));
+            await using (var staffPhone = await browser.NewContextAsync(BrowserFixture.Phone))
+            {
+                var sp = await staffPhone.NewPageAsync();
+                await SignInAsync(sp, "staff.520200");
+                await sp.GotoAsync($"/lectures/{lecture}");
+                await sp.Locator("#m-kind").SelectOptionAsync("video");
+                await sp.Locator("#m-title").FillAsync("讲座全程录像（含互动问答环节，约两小时）");
+                await sp.Locator("#m-file").SetInputFilesAsync(bigVideo);
+                await sp.GetByRole(AriaRole.Button, new() { Name = "上传", Exact = true }).ClickAsync();
+                await Expect(sp).ToHaveURLAsync(new Regex("done=material"));
+                await Expect(sp.Locator("video.lecture-video")).ToHaveCountAsync(1);
+                await sp.Locator("#materials").ScrollIntoViewIfNeededAsync();
+                await browser.ScreenshotAsync(sp, "lecture-detail-video");
+                await BrowserFixture.AssertNoHorizontalOverflowAsync(sp);
+                var stored = await browser.WithDbAsync(db => db.StudyMaterials.Where(m => m.LectureId == lecture).Select(m => new { m.Id, m.StoredFile!.Size }).SingleAsync());
+                Assert.Equal(30L * 1024 * 1024, stored.Size);
+                var range = await api.FetchAsync($"/api/lectures/{lecture}/materials/{stored.Id}", new()
+                {
+                    Method = "GET", Headers = new Dictionary<string, string> { ["Authorization"] = "Bearer " + memberToken, ["Range"] = "bytes=0-1023" },
+                });
+                Assert.Equal(206, range.Status);
+                Assert.Equal(1024, (await range.BodyAsync()).Length);
+
+                await sp.GotoAsync($"/study/courses/{course}/edit");
+                await sp.Locator("#kind").SelectOptionAsync("video");
+                await sp.Locator("#sessionId").SelectOptionAsync(sessionId.ToString(CultureInfo.InvariantCulture));
+                await sp.Locator("#mtitle").FillAsync("第一讲辅导录像：人民政协的性质定位和主要职能（完整版）");
+                await sp.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "辅导录像.mp4", MimeType = "video/mp4", Buffer = Mp4(256 * 1024) });
+                await sp.GetByRole(AriaRole.Button, new() { Name = "添加资料", Exact = true }).ClickAsync();
+                await Expect(sp).ToHaveURLAsync(new Regex("done=material"));
+                await sp.Locator("#kind").SelectOptionAsync("document");
+                await sp.Locator("#mtitle").FillAsync("中国人民政治协商会议章程（2023年修订版）学习辅导读本全文");
+                await sp.Locator("#file").SetInputFilesAsync(new FilePayload { Name = "章程.pdf", MimeType = "application/pdf", Buffer = [.. "%PDF-1.7\n"u8, .. new byte[2048]] });
+                await sp.GetByRole(AriaRole.Button, new() { Name = "添加资料", Exact = true }).ClickAsync();
+                await Expect(sp).ToHaveURLAsync(new Regex("done=material"));
+                await BrowserFixture.AssertNoHorizontalOverflowAsync(sp);
+            }
+            File.Delete(bigVideo);
 
             // ── Staff, through the API: a reading group with the member; the member's three earlier check-ins today ──
             var group = (await CallAsync(api, staffToken, "POST", "/api/reading-groups", new
@@ -132,8 +175,15 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             await BrowserFixture.AssertNoHorizontalOverflowAsync(member);
             await member.GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
             await Expect(member.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true })).ToBeVisibleAsync();
+            // Before the session starts: 未开始, and the quiz button disabled (开始后可答题); the video and the document fit the phone.
+            await Expect(member.GetByText("未开始", new() { Exact = true })).ToBeVisibleAsync();
+            await Expect(member.GetByRole(AriaRole.Button, new() { Name = "第1讲测验 · 开始后可答题" })).ToBeDisabledAsync();
+            await Expect(member.Locator("video.xs-study-video")).ToHaveCountAsync(1);
+            await Expect(member.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("学习辅导读本全文") })).ToBeVisibleAsync();
             await browser.ScreenshotAsync(member, "study-course");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(member);
+            var videoBox = await member.Locator("video.xs-study-video").BoundingBoxAsync();
+            Assert.True(videoBox is not null && videoBox.X >= 0 && videoBox.X + videoBox.Width <= 390, $"video box {videoBox?.X} {videoBox?.Width}");
 
             // ── Five minutes after the start: staff's check-in screen shows the QR code; the phone opens its address ──
             browser.Clock.Offset = start.AddMinutes(5) - DateTimeOffset.UtcNow;
@@ -160,9 +210,14 @@ public sealed class StudyFlowTests(BrowserFixture browser)
             var result = member.GetByRole(AriaRole.Status).Filter(new() { HasText = "100 分" });
             await Expect(result).ToBeVisibleAsync();
             await Expect(result).ToContainTextAsync("通过");
+            // The result: the member's answers, each marked right; 返回课程 is the way on; no form; another attempt stays folded away.
+            await Expect(member.Locator("#answers li[data-right=true]")).ToHaveCountAsync(3);
+            await Expect(member.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("提交答卷") })).ToHaveCountAsync(0);
+            await Expect(member.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("再答一次") })).ToBeHiddenAsync();
             await browser.ScreenshotAsync(member, "study-quiz-passed");
             await BrowserFixture.AssertNoHorizontalOverflowAsync(member);
-            await member.GotoAsync($"/study/courses/{course}");
+            await member.GetByRole(AriaRole.Link, new() { Name = "返回课程", Exact = true }).ClickAsync();
+            await Expect(member.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true })).ToBeVisibleAsync();
             await browser.ScreenshotAsync(member, "study-course-done");
 
             // ── Reading: the group, a check-in with a note, the feed ──
@@ -219,5 +274,17 @@ public sealed class StudyFlowTests(BrowserFixture browser)
         {
             browser.Clock.Offset = TimeSpan.Zero;
         }
+    }
+
+    /// <summary>An MP4 of <paramref name="size"/> bytes: an ftyp box, then an mdat box of zeros.</summary>
+    private static byte[] Mp4(int size)
+    {
+        var b = new byte[size];
+        byte[] ftyp = [0, 0, 0, 0x18, (byte)'f', (byte)'t', (byte)'y', (byte)'p', (byte)'i', (byte)'s', (byte)'o', (byte)'m', 0, 0, 2, 0, (byte)'i', (byte)'s', (byte)'o', (byte)'m', (byte)'m', (byte)'p', (byte)'4', (byte)'1'];
+        ftyp.CopyTo(b, 0);
+        var mdat = size - ftyp.Length;
+        b[24] = (byte)(mdat >> 24); b[25] = (byte)(mdat >> 16); b[26] = (byte)(mdat >> 8); b[27] = (byte)mdat;
+        "mdat"u8.CopyTo(b.AsSpan(28));
+        return b;
     }
 }
