@@ -53,9 +53,11 @@ public abstract class CoursePagesTests(AppFactory app)
         Assert.DoesNotContain("<script", await app.WithDbAsync(db => db.Courses.Where(c => c.Id == id).Select(c => c.Description).FirstAsync()));
 
         // A session starting an hour ago (China time on the form).
-        var start = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddHours(-1);
-        var end = start.AddHours(3);
-        if (end.Date != start.Date) { start = start.AddHours(-4); end = start.AddHours(5); }
+        // The form takes one China day with from/to, so the session is clipped to today: started before now, ending after it, at any hour.
+        var now = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8));
+        var today = new DateTimeOffset(now.Date, now.Offset);
+        var start = now.AddHours(-1) < today ? today : now.AddHours(-1);
+        var end = now.AddHours(2) >= today.AddDays(1) ? today.AddHours(23).AddMinutes(59) : now.AddHours(2);
         var session = await staff.PostAsync(edit, Form(token, "session", ("topic", "政协章程"), ("day", start.ToString("yyyy-MM-dd")), ("from", start.ToString("HH:mm")),
             ("to", end.ToString("HH:mm")), ("place", "市政协会议室")));
         Assert.Equal(HttpStatusCode.Redirect, session.StatusCode);
