@@ -541,24 +541,20 @@ public static class CourseRules
     }
 
     /// <summary>
-    /// <see cref="RecomputeAsync"/> and save; when a concurrent recomputation (two check-ins at once) wrote the same
-    /// completion record first, the unique index refuses the second insert and this recomputes from the new state (at most 3 tries).
+    /// <see cref="RecomputeAsync"/> and save through <see cref="DutyLedger.SaveRecomputedAsync"/>: when a concurrent
+    /// recomputation (two check-ins at once) wrote the same completion record first, this recomputes from the new state
+    /// (at most 3 tries), reloading the enrolments too (their completion time may have been set by the other request).
     /// </summary>
     public static async Task RecomputeAndSaveAsync(AppDbContext db, int courseId, TimeProvider clock, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var retry = false;
+        await DutyLedger.SaveRecomputedAsync(db, async () =>
         {
+            if (retry)
+                foreach (var entry in db.ChangeTracker.Entries<CourseEnrolment>().ToList()) entry.State = EntityState.Detached;
+            retry = true;
             await RecomputeAsync(db, courseId, clock, ct);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
-            {
-                foreach (var entry in db.ChangeTracker.Entries().Where(x => x.Entity is DutyRecord or CourseEnrolment).ToList()) entry.State = EntityState.Detached;
-            }
-        }
+        }, ct);
     }
 
     /// <summary>
