@@ -12,11 +12,11 @@ public sealed record SeriesItem(int Id, string Name, string Hall, string HallNam
 
 /// <summary>
 /// A lecture as listed: activity status code (<c>draft</c>, <c>published</c>, <c>postponed</c>, <c>cancelled</c>), <c>held</c>
-/// once it has started and was neither a draft nor cancelled; times are instants; <c>activityId</c> is its activity (check-in,
-/// attendance).
+/// once it has started and was neither a draft nor cancelled, <c>running</c> while it is held and not yet over (started,
+/// end still ahead); times are instants; <c>activityId</c> is its activity (check-in, attendance).
 /// </summary>
 public sealed record LectureItem(int Id, int SeriesId, string SeriesName, string Hall, string HallName, string Topic, string SpeakerName, string SpeakerTitle,
-    string SpeakerKind, string SpeakerKindName, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Place, string Status, bool Held, int ActivityId);
+    string SpeakerKind, string SpeakerKindName, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Place, string Status, bool Held, int ActivityId, bool Running = false);
 
 /// <summary>A material of a lecture: kind code (<c>document</c>, <c>video</c>, <c>link</c>); <c>url</c> streams the file (same access as the lecture) or is the link.</summary>
 public sealed record LectureMaterialItem(int Id, string Kind, string KindName, string Title, string FileName, string ContentType, long Size, string Url);
@@ -76,7 +76,8 @@ public static class LectureQueries
         }).ToListAsync(ct);
         return rows.Select(r => new LectureItem(r.L.Id, r.L.SeriesId, r.SeriesName, LectureCodes.HallCode(r.Hall), LectureCodes.HallName(r.Hall), r.L.Topic,
             r.L.SpeakerName, r.L.SpeakerTitle, LectureCodes.KindCode(r.L.SpeakerKind), LectureCodes.KindName(r.L.SpeakerKind), r.StartsAt, r.EndsAt,
-            r.Place.Length > 0 ? r.Place : r.OnlineLink, r.Status.ToString().ToLowerInvariant(), IsHeld(r.Status, r.StartsAt, now), r.L.ActivityId)).ToList();
+            r.Place.Length > 0 ? r.Place : r.OnlineLink, r.Status.ToString().ToLowerInvariant(), IsHeld(r.Status, r.StartsAt, now), r.L.ActivityId,
+            IsHeld(r.Status, r.StartsAt, now) && r.EndsAt > now)).ToList();
     }
 
     /// <summary>True when a lecture counts as held: its activity was published (or postponed) and has started.</summary>

@@ -46,7 +46,7 @@ public static class LectureRules
         if (existing is null)
         {
             var code = input.CommitteeCode?.Trim() is { Length: > 0 } c ? c : user.CommitteeCode;
-            if (code is null) return (null, RuleError.Bad("请指定所属政协组织（committeeCode）。", "committeeCode"));
+            if (code is null) return (null, RuleError.Bad("请指定所属政协组织。", "committeeCode"));
             var committee = await db.Committees.Where(x => x.Code == code).Select(x => new { x.Id, x.Path }).FirstOrDefaultAsync(ct);
             if (committee is null) return (null, RuleError.Bad($"未找到代码为“{code}”的政协组织。", "committeeCode"));
             if (!LectureAccess.CanManage(user, committee.Path)) return (null, RuleError.Forbidden("您无权为该政协组织设立讲堂系列。"));
@@ -68,6 +68,10 @@ public static class LectureRules
         await db.SaveChangesAsync(ct);
         return (s, null);
     }
+
+    /// <summary>The lecture form's field order: refusals list their field errors in it, and the top-level detail is the first.</summary>
+    private static readonly string[] FieldOrder =
+        ["seriesId", "topic", "speakerKind", "speakerMemberId", "speakerName", "speakerTitle", "startsAt", "endsAt", "place", "onlineLink", "summary"];
 
     /// <summary>
     /// Creates (<paramref name="existing"/> null) or changes a lecture and its activity. Create: the series must exist, be
@@ -105,7 +109,7 @@ public static class LectureRules
             else if (!m.IsActive) Bad("speakerMemberId", $"委员 {smid} 已不在任，不能担任主讲人。");
             else memberName = m.Name;
         }
-        else if (kind == SpeakerKind.Member) Bad("speakerMemberId", "主讲人类型为“委员传递共识”时，须选择主讲委员（speakerMemberId）。");
+        else if (kind == SpeakerKind.Member) Bad("speakerMemberId", "主讲人类型为“委员传递共识”时，须选择主讲委员。");
         var speakerName = input.SpeakerName?.Trim() is { Length: > 0 } n ? n : memberName ?? "";
         if (speakerName.Length == 0) Bad("speakerName", "请填写主讲人姓名。");
         else if (speakerName.Length > 50) Bad("speakerName", "主讲人姓名不能超过 50 个字。");
@@ -129,7 +133,9 @@ public static class LectureRules
         var activityErrors = await ActivityRules.SaveAsync(db, a, activityInput, user, clock, ct, errors);
         if (activityErrors.Count > 0)
         {
-            var mapped = activityErrors.ToDictionary(e => e.Key switch { "title" => "topic", "organizerCodes" => "seriesId", "agenda" => "speakerName", var k => k }, e => e.Value);
+            // In form order (topic, speaker, time, place, …): the top-level detail is the first error the form shows.
+            var mapped = activityErrors.Select(e => (Key: e.Key switch { "title" => "topic", "organizerCodes" => "seriesId", "agenda" => "speakerName", var k => k }, e.Value))
+                .OrderBy(e => FormOrder(e.Key)).ToDictionary(e => e.Key, e => e.Value);
             var first = mapped.First();
             return (null, RuleError.Bad(first.Value[0].Replace("活动名称", "讲座题目"), first.Key), mapped.ToDictionary(e => e.Key, e => e.Value.Select(v => v.Replace("活动名称", "讲座题目")).ToArray()));
         }
@@ -154,6 +160,8 @@ public static class LectureRules
         }
         await tx.CommitAsync(ct);
         return (l, null, []);
+
+        static int FormOrder(string field) => Array.IndexOf(FieldOrder, field) is var i and >= 0 ? i : FieldOrder.Length;
 
         static (Lecture?, RuleError?, Dictionary<string, string[]>) Fail(RuleError e) =>
             (null, e, e.Field.Length > 0 ? new() { [e.Field] = [e.Message] } : []);

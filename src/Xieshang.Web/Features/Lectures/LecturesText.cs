@@ -47,11 +47,11 @@ public static class LectureCodes
     /// <summary>Chinese name of a speaker kind.</summary>
     public static string KindName(SpeakerKind kind) => Kinds.First(k => k.Kind == kind).Name;
 
-    /// <summary>Resource key suffix of a lecture's state: <c>held</c>, <c>draft</c>, <c>published</c>, <c>postponed</c>, <c>cancelled</c>.</summary>
-    public static string StatusKey(string status, bool held) => held ? "held" : status;
+    /// <summary>Resource key suffix of a lecture's state: <c>running</c> (held, not yet over), <c>held</c>, <c>draft</c>, <c>published</c>, <c>postponed</c>, <c>cancelled</c>.</summary>
+    public static string StatusKey(string status, bool held, bool running = false) => running ? "running" : held ? "held" : status;
 
     /// <summary>Bootstrap badge classes of a lecture's state.</summary>
-    public static string StatusClass(string status, bool held) => held ? "text-bg-success" : status switch
+    public static string StatusClass(string status, bool held, bool running = false) => running ? "text-bg-info" : held ? "text-bg-success" : status switch
     {
         "draft" => "text-bg-light border",
         "cancelled" => "text-bg-secondary",

@@ -480,7 +480,8 @@ public static class CourseRules
     /// <summary>
     /// Scores and stores an attempt of the signed-in member. The attempt number is the next free one; the unique index
     /// (session, member, number) decides a race, and a number beyond <see cref="CourseSession.MaxAttempts"/> is refused, so
-    /// parallel last attempts leave exactly one. Then the course's completion is recomputed. Saves.
+    /// parallel last attempts leave exactly one. Then the course's completion is recomputed. Saves. A submission with no
+    /// answer at all is refused (400, field <c>answers</c>, 请先作答…) and stores nothing.
     /// </summary>
     public static async Task<(AttemptResult? Result, RuleError? Error)> AttemptAsync(AppDbContext db, Course c, int sessionId, int? memberId, AttemptInput input, TimeProvider clock, CancellationToken ct)
     {
@@ -495,6 +496,8 @@ public static class CourseRules
             if ((chosen ?? []).Any(i => i < 0 || i >= q.Options.Count)) return (null, RuleError.Bad($"第 {q.SortOrder} 题的选项序号无效。", "answers"));
             answers[qid] = chosen ?? [];
         }
+        // Nothing ticked at all: refused before anything is stored, so an accidental empty submit uses no attempt.
+        if (!answers.Values.Any(a => a.Length > 0)) return (null, RuleError.Bad("请先作答：至少选择一道题的答案后再提交。", "answers"));
         var (score, wrong) = Score(questions, answers);
         var mid = memberId!.Value;
         var json = JsonSerializer.Serialize(answers.ToDictionary(a => a.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), a => a.Value.Distinct().Order().ToArray()));

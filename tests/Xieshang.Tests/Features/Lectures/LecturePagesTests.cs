@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Xieshang.Tests.Support;
 using Xieshang.Web.Infrastructure.Auth;
@@ -101,6 +102,31 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
             var json = await Json(await anonymous.GetAsync($"/api/public/lectures?series={pub}&page=2"));
             Assert.Equal(21, json.GetProperty("total").GetInt32());
             Assert.Single(json.GetProperty("items").EnumerateArray());
+            // A page beyond the last: no 暂无 message, a link back to the first page.
+            var beyond = (await anonymous.GetHtmlAsync($"/lectures/archive?series={pub}&page=99")).Replace("&amp;", "&");
+            Assert.Contains("id=\"archive-past-end\"", beyond);
+            Assert.DoesNotContain("id=\"archive-none\"", beyond);
+            Assert.Contains($"href=\"/lectures/archive?series={pub}&page=1\" id=\"archive-first-page\"", beyond);
+        }
+        finally { clock.Reset(); }
+    }
+
+    [Fact]
+    public async Task A_lecture_still_running_shows_in_progress_and_once_over_held()
+    {
+        var sid = await SeriesAsync(app);
+        var now = clock.GetUtcNow();
+        var id = await LectureAsync(app, Body(sid, now, TimeSpan.FromMinutes(10), topic: "进行中状态讲座")); // 2 hours long
+        var staff = await app.SignedInPageClientAsync("staff.520201");
+        string Badge(string html) => Regex.Match(html, $"href=\"/lectures/{id}\">进行中状态讲座</a>\\s*<span class=\"badge[^\"]*\"[^>]*>([^<]*)</span>").Groups[1].Value;
+        try
+        {
+            clock.Offset = TimeSpan.FromHours(1);
+            Assert.Equal("进行中", Badge(await staff.GetHtmlAsync("/lectures")));
+            Assert.Matches("id=\"status\">进行中<", await staff.GetHtmlAsync($"/lectures/{id}"));
+            clock.Offset = TimeSpan.FromHours(3);
+            Assert.Equal("已举办", Badge(await staff.GetHtmlAsync("/lectures")));
+            Assert.Matches("id=\"status\">已举办<", await staff.GetHtmlAsync($"/lectures/{id}"));
         }
         finally { clock.Reset(); }
     }
@@ -138,6 +164,7 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
         var html = await refused.HtmlAsync();
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("须选择主讲委员", html);
+        Assert.DoesNotContain("（speakerMemberId）", html); // page messages name no API field
         Assert.Contains("id=\"error-speakerMemberId\"", html);
         Assert.Contains("value=\"民法典与基层治理\"", html);
         Assert.Equal(before, await SnapshotAsync(app));
@@ -197,6 +224,12 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
         Assert.Contains("文件格式不支持", fake);
         Assert.Contains("id=\"error-material\"", fake);
         Assert.Equal(before, await SnapshotAsync(app));
+        // A refusal on a page that still carries ?done=saved shows the error without the earlier 已保存。 banner.
+        var both = await staff.GetHtmlAsync($"/lectures/{id}?done=saved&error={Uri.EscapeDataString("文件格式不支持")}");
+        Assert.Contains("id=\"error-material\"", both);
+        Assert.DoesNotContain("id=\"done\"", both);
+        Assert.DoesNotContain("已保存。", both);
+        Assert.Contains("id=\"done\"", await staff.GetHtmlAsync($"/lectures/{id}?done=saved"));
         // Without the antiforgery token: refused, nothing stored.
         var noToken = new MultipartFormDataContent { { new StringContent("document"), "kind" }, { new ByteArrayContent(LectureFiles.Pdf()), "file", "课件.pdf" } };
         Assert.StartsWith($"/lectures/{id}?error=", (await staff.PostAsync($"/lectures/{id}/materials", noToken)).Target());

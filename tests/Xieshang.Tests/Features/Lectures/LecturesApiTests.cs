@@ -137,6 +137,14 @@ public abstract class LecturesApiTests(AppFactory app)
         var res = await staff.PostAsJsonAsync("/api/lectures", many);
         var errors = (await Json(res)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("topic", out _) && errors.TryGetProperty("speakerKind", out _));
+        // 委员传递共识 with no speaker and no place: three field errors (keys kept), the detail is the first in form order (the speaker), not the place.
+        var noSpeaker = Body(sid, now); noSpeaker["speakerKind"] = "member"; noSpeaker["speakerName"] = ""; noSpeaker["speakerMemberId"] = null; noSpeaker["place"] = ""; noSpeaker["onlineLink"] = null;
+        var three = await Json(await staff.PostAsJsonAsync("/api/lectures", noSpeaker));
+        Assert.True(three.GetProperty("errors").TryGetProperty("speakerMemberId", out _) && three.GetProperty("errors").TryGetProperty("speakerName", out _)
+            && three.GetProperty("errors").TryGetProperty("place", out _), three.ToString());
+        Assert.Contains("须选择主讲委员", three.GetProperty("detail").GetString());
+        Assert.DoesNotContain("speakerMemberId", three.GetProperty("detail").GetString());
+        Assert.Equal(["speakerMemberId", "speakerName", "place"], three.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToArray());
         // Publishing past lecture: refused, nothing left behind (the draft is rolled back with it).
         var past = Body(sid, now, startsIn: TimeSpan.FromDays(-3));
         var refused = await staff.PostAsJsonAsync("/api/lectures", past);

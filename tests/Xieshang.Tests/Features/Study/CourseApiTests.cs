@@ -91,6 +91,15 @@ public abstract class CourseApiTests(AppFactory app)
         string.Join(",", await db.Courses.OrderBy(c => c.Id).Select(c => c.Status + ":" + c.Title + ":" + c.CompletionAttendedPercent + ":" + c.Description.Length).ToListAsync()),
         string.Join(",", await db.CourseSessions.OrderBy(s => s.Id).Select(s => s.PassPercent + ":" + s.MaxAttempts).ToListAsync())));
 
+    /// <summary>400 with <paramref name="text"/> in the detail and <paramref name="field"/> among the errors.</summary>
+    private static async Task AssertBadAsync(HttpResponseMessage res, string field, string text)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, res.StatusCode);
+        var body = await Json(res);
+        Assert.Contains(text, body.GetProperty("detail").GetString());
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), field);
+    }
+
     private Task<string[]> CompletionRecordsAsync(int courseId) => app.WithDbAsync(db => db.DutyRecords
         .Where(r => r.Source == CourseRules.DutySource && r.SourceId == courseId).OrderBy(r => r.MemberId).Select(r => r.MemberId + ":" + r.RuleCode).ToArrayAsync());
 
@@ -391,6 +400,12 @@ public abstract class CourseApiTests(AppFactory app)
         Assert.Equal(2, staffView.GetProperty("questions")[0].GetProperty("correct").GetArrayLength());
         // No quiz on the second session.
         Assert.Equal(HttpStatusCode.Conflict, (await Attempt(member, s.CourseId, s.Sessions[1], [])).StatusCode);
+        // Nothing ticked at all (no answers, or every question left empty): 400 on answers, nothing stored, no attempt used.
+        var before = await SnapshotAsync();
+        await AssertBadAsync(await Attempt(member, s.CourseId, s.Sessions[0], []), "answers", "请先作答");
+        await AssertBadAsync(await Attempt(member, s.CourseId, s.Sessions[0], await AnswersAsync(s.Sessions[0], [], [], [])), "answers", "请先作答");
+        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(3, (await Json(await member.GetAsync($"/api/courses/{s.CourseId}/sessions/{s.Sessions[0]}/quiz"))).GetProperty("attemptsLeft").GetInt32());
 
         // [0] for a question whose right set is {0,2}: wrong. 2 of 3 = 66 ≥ 66: passed, exactly at the mark.
         var first = await Json(await Attempt(member, s.CourseId, s.Sessions[0], await AnswersAsync(s.Sessions[0], [0], [1], [0])));
