@@ -17,6 +17,18 @@ namespace Xieshang.Tests.Features.Reading;
 /// </summary>
 public abstract class ReadingPagesTests(AppFactory app)
 {
+    /// <summary>The entry checkin-<paramref name="cid"/> holds an open 评论 box with <paramref name="message"/> inside it.</summary>
+    private static void AssertRefusedInOpenBox(string html, int cid, string message)
+    {
+        var entry = html.IndexOf($"id=\"checkin-{cid}\"", StringComparison.Ordinal);
+        Assert.True(entry >= 0);
+        var box = html.IndexOf("<details class=\"xs-reading-reply\" open", entry, StringComparison.Ordinal);
+        Assert.True(box > entry, "the comment box of the entry is open");
+        var shown = html.IndexOf(message, box, StringComparison.Ordinal);
+        Assert.True(shown > box && shown < html.IndexOf("</details>", box, StringComparison.Ordinal), "the message is inside the open box");
+        Assert.Single(Regex.Matches(html, Regex.Escape(message)));
+    }
+
     private static FormUrlEncodedContent Form(string token, string handler, params (string Key, string Value)[] fields) =>
         new(new[] { new KeyValuePair<string, string>("__RequestVerificationToken", token), new KeyValuePair<string, string>("_handler", handler) }
             .Concat(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
@@ -73,9 +85,22 @@ public abstract class ReadingPagesTests(AppFactory app)
         var ok = await staff.PostAsync("/reading", Form(token, "create", ("name", "机关读书会"), ("committeeCode", "520201"), ("leaderId", m[0].ToString()),
             ("memberIds", m[1].ToString()), ("memberIds", m[2].ToString()), ("description", "每月共读一本书")));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
-        Assert.Matches("^/reading/groups/\\d+$", ok.Target());
+        // Lands on the new group with a banner in view.
+        Assert.Matches("^/reading/groups/\\d+\\?done=created$", ok.Target());
+        Assert.EndsWith("?done=created#done", ok.Headers.Location!.OriginalString);
+        var groupUrl = ok.Target().Split('?')[0];
         var detail = await staff.GetHtmlAsync(ok.Target());
-        Assert.Contains("机关读书会", detail);
+        Assert.Contains("id=\"done\">已创建读书小组“机关读书会”", detail);
+        Assert.DoesNotContain("已创建读书小组", await staff.GetHtmlAsync(groupUrl));
+        // An edit lands on the banner too (已保存) with the new name.
+        var edited = await staff.PostAsync(groupUrl, Form(PageClient.Token(detail), "edit", ("name", "机关读书会（二）"), ("description", "每月共读一本书"),
+            ("leaderId", m[0].ToString()), ("memberIds", m[0].ToString()), ("memberIds", m[1].ToString()), ("memberIds", m[2].ToString())));
+        Assert.Equal(HttpStatusCode.Redirect, edited.StatusCode);
+        Assert.Equal($"{groupUrl}?done=edit", edited.Target());
+        Assert.EndsWith("?done=edit#done", edited.Headers.Location!.OriginalString);
+        var editedHtml = await staff.GetHtmlAsync(edited.Target());
+        Assert.Contains("id=\"done\">小组信息已保存", editedHtml);
+        Assert.Contains("机关读书会（二）", editedHtml);
         Assert.Contains("管理小组", detail);
         Assert.DoesNotContain("id=\"ci-book\"", detail); // staff are not readers of the group
         Assert.Contains("机关读书会", await staff.GetHtmlAsync("/reading"));
@@ -142,6 +167,21 @@ public abstract class ReadingPagesTests(AppFactory app)
         var commented = await leader.PostAsync(url, Form(PageClient.Token(filtered), $"comment-{cid}", ("text", "很有见地")));
         Assert.Equal(HttpStatusCode.Redirect, commented.StatusCode);
         Assert.Contains("很有见地", await member.GetHtmlAsync(url));
+
+        // A refused comment comes back to its entry: the forms post to #checkin-{id}, the 评论 box is open with the message
+        // inside it and the typed text kept; nothing changed.
+        var entryPage = await leader.GetHtmlAsync(url);
+        Assert.Contains($"action=\"{url}#checkin-{cid}\"", entryPage);
+        Assert.Contains($"id=\"checkin-{cid}\"", entryPage);
+        var beforeComment = await SnapshotAsync();
+        var empty = await leader.PostAsync(url, Form(PageClient.Token(entryPage), $"comment-{cid}", ("text", "  ")));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        AssertRefusedInOpenBox(await empty.HtmlAsync(), cid, "请填写评论内容");
+        var tooLong = await leader.PostAsync(url, Form(PageClient.Token(entryPage), $"comment-{cid}", ("text", "长" + new string('评', 500))));
+        var tooLongHtml = await tooLong.HtmlAsync();
+        AssertRefusedInOpenBox(tooLongHtml, cid, "评论最多 500 个字");
+        Assert.Contains($"value=\"长{new string('评', 500)}\"", tooLongHtml);
+        Assert.Equal(beforeComment, await SnapshotAsync());
 
         var me = await member.GetHtmlAsync("/reading/me");
         Assert.Contains("我的阅读", me);
