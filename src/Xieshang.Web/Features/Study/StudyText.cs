@@ -24,11 +24,17 @@ public static class StudyDisplay
         _ => "text-bg-danger",
     };
 
-    /// <summary><c>12月3日 周四 09:00–12:00</c> in China time.</summary>
+    /// <summary>
+    /// <c>12月3日 周四 09:00–12:00</c> in China time; in a non-Chinese UI culture <c>Thu 3 Dec 09:00–12:00</c> (names from
+    /// <see cref="System.Globalization.CultureInfo.CurrentUICulture"/>).
+    /// </summary>
     public static string When(DateTimeOffset start, DateTimeOffset end)
     {
         var s = ChinaTime.InChina(start);
         var e = ChinaTime.InChina(end);
+        var ui = System.Globalization.CultureInfo.CurrentUICulture;
+        if (ui.TwoLetterISOLanguageName != "zh")
+            return $"{s.ToString("ddd d MMM HH:mm", ui)}–{e.ToString(s.Date == e.Date ? "HH:mm" : "ddd d MMM HH:mm", ui)}";
         var week = "日一二三四五六"[(int)s.DayOfWeek];
         return $"{s.Month}月{s.Day}日 周{week} {s:HH:mm}–{(s.Date == e.Date ? e.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture) : $"{e.Month}月{e.Day}日 {e:HH:mm}")}";
     }

@@ -107,6 +107,11 @@ public abstract class LecturePagesTests(AppFactory app, MovableClock clock)
             Assert.Contains("id=\"archive-past-end\"", beyond);
             Assert.DoesNotContain("id=\"archive-none\"", beyond);
             Assert.Contains($"href=\"/lectures/archive?series={pub}&page=1\" id=\"archive-first-page\"", beyond);
+            // English UI: hall and speaker-kind names come from the resource.
+            var en = await anonymous.GetHtmlAsync($"/lectures/archive?series={pub}&culture=en");
+            Assert.Contains(">CPPCC lecture hall</option>", en);
+            Assert.Contains(">Expert lecture</span>", en);
+            Assert.DoesNotContain("政协讲堂</option>", en);
         }
         finally { clock.Reset(); }
     }

@@ -66,6 +66,11 @@ public abstract class CoursePagesTests(AppFactory app)
         // The quiz editor: a bad question first (one option), then two questions, one with two right options.
         var badQuiz = await staff.PostAsync(edit, Form(token, $"quiz-{sid}", ("passPercent", "50"), ("maxAttempts", "2"), ("questions", "只有一个选项的题\n*对")));
         Assert.Contains("选项应为 2 到 8 个", await badQuiz.HtmlAsync());
+        // The same refusal posted on the page reached after adding the session (?done=session): the error, no success banner.
+        var badAfterDone = await (await staff.PostAsync(edit + "?done=session", Form(token, $"quiz-{sid}", ("passPercent", "50"), ("maxAttempts", "2"), ("questions", "只有一个选项的题\n*对")))).HtmlAsync();
+        Assert.Contains("选项应为 2 到 8 个", badAfterDone);
+        Assert.DoesNotContain("已添加一讲", badAfterDone);
+        Assert.Contains("已添加一讲", await staff.GetHtmlAsync(edit + "?done=session"));
         var quiz = await staff.PostAsync(edit, Form(token, $"quiz-{sid}", ("passPercent", "50"), ("maxAttempts", "2"),
             ("questions", "政协的职能包括？\n*政治协商\n*民主监督\n行政审批\n\n政协委员每届任期几年？\n三年\n*五年")));
         Assert.Equal(HttpStatusCode.Redirect, quiz.StatusCode);
@@ -98,6 +103,9 @@ public abstract class CoursePagesTests(AppFactory app)
         Assert.Contains("role=\"progressbar\"", hub);
         Assert.Contains($"/activities/{aid}", hub);
         var detail = await member.GetHtmlAsync($"/study/courses/{id}");
+        // The material carries a text badge (PDF), no emoji (empty boxes on PCs without an emoji font).
+        Assert.Contains("xs-study-kind\">PDF</span><a href=", detail);
+        Assert.DoesNotContain("📄", detail);
         Assert.Contains($"href=\"/activities/{aid}\"", detail);
         Assert.Contains($"/study/courses/{id}/sessions/{sid}/quiz", detail);
         Assert.Contains("章程全文", detail);
@@ -213,6 +221,90 @@ public abstract class CoursePagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task The_enrolment_table_pages_by_fifty_with_a_completion_filter_and_a_name_search_and_the_xlsx_stays_complete()
+    {
+        var staff = await app.ClientAsAsync("staff.520200");
+        var members = await app.WithDbAsync(async db =>
+        {
+            var city = await db.Committees.Where(c => c.Code == "520200").Select(c => c.Path).FirstAsync();
+            return await db.Members.Where(m => m.IsActive && m.CommitteePath.StartsWith(city)).OrderBy(m => m.Id).Select(m => m.Id).Take(60).ToListAsync();
+        });
+        Assert.True(members.Count > 50, $"only {members.Count} members");
+        var res = await staff.PostAsJsonAsync("/api/courses", new { title = "分页学员表课程", organizerCodes = new[] { "520200" }, audience = new { members } });
+        var id = (await res.Content.ReadFromJsonAsync<CourseIdResult>())!.Id;
+        var start = new DateTimeOffset(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).Date.AddDays(3).AddHours(9), TimeSpan.FromHours(8)); // 09:00–11:00 China time
+        Assert.Equal(HttpStatusCode.Created, (await staff.PostAsJsonAsync($"/api/courses/{id}/sessions", new { topic = "政协章程", startsAt = start, endsAt = start.AddHours(2), place = "会议室" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/courses/{id}/publish", null)).StatusCode);
+        // Three enrolments completed (set up directly: completion itself is tested through attendance elsewhere).
+        var done = members.Take(3).ToList();
+        await app.WithDbAsync(async db =>
+        {
+            foreach (var e in await db.CourseEnrolments.Where(e => e.CourseId == id && done.Contains(e.MemberId)).ToListAsync()) e.CompletedAt = DateTimeOffset.UtcNow;
+            await db.SaveChangesAsync();
+            return 0;
+        });
+        var enrolled = await app.WithDbAsync(db => db.CourseEnrolments.CountAsync(e => e.CourseId == id));
+        Assert.Equal(members.Count, enrolled);
+        var page = await app.SignedInPageClientAsync("staff.520200");
+        static int Rows(string html) => Regex.Matches(Regex.Match(html, "id=\"enrolment-table\".*?</table>", RegexOptions.Singleline).Value, "<tr>").Count - 1;
+
+        var first = await page.GetHtmlAsync($"/study/courses/{id}");
+        Assert.Equal(50, Rows(first));
+        Assert.Contains($"/study/courses/{id}?page=2#enrolments", first);
+        Assert.Equal(enrolled - 50, Rows(await page.GetHtmlAsync($"/study/courses/{id}?page=2")));
+        Assert.Equal(enrolled - 50, Rows(await page.GetHtmlAsync($"/study/courses/{id}?page=99"))); // clamped to the last page
+        Assert.Equal(3, Rows(await page.GetHtmlAsync($"/study/courses/{id}?enrol=done")));
+        Assert.Equal(enrolled - 3, Rows(await page.GetHtmlAsync($"/study/courses/{id}?enrol=open&page=1")) + Rows(await page.GetHtmlAsync($"/study/courses/{id}?enrol=open&page=2")));
+        var name = await app.WithDbAsync(db => db.Members.Where(m => m.Id == members[55]).Select(m => m.Name).FirstAsync());
+        var found = await page.GetHtmlAsync($"/study/courses/{id}?q={Uri.EscapeDataString(name)}");
+        Assert.InRange(Rows(found), 1, 5);
+        Assert.Contains($"/members/{members[55]}/study\">{name}<", found);
+        Assert.Contains("id=\"enrolments-none\"", await page.GetHtmlAsync($"/study/courses/{id}?q=%E6%97%A0%E6%AD%A4%E4%BA%BA%E5%90%8D"));
+        // English UI: the status and the session's time come from the resource and the culture.
+        var en = await page.GetHtmlAsync($"/study/courses/{id}?culture=en");
+        Assert.Contains(">In progress</span>", en);
+        Assert.Matches(@"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} \d{2}:\d{2}–\d{2}:\d{2}", en);
+        // The .xlsx has every enrolment.
+        using var stream = new MemoryStream(await (await page.GetAsync($"/study/courses/{id}/enrolments.xlsx")).Content.ReadAsByteArrayAsync());
+        Assert.Equal(enrolled, stream.Query(useHeaderRow: true).Count());
+    }
+
+    [Fact]
+    public async Task The_course_form_names_each_members_sector_and_namesakes_work_unit_and_the_audience_box_is_one_column_on_a_phone()
+    {
+        var mid = await MemberIdOf("member.520200");
+        var m = await app.WithDbAsync(db => db.Members.Where(x => x.Id == mid).Select(x => new { x.Id, x.Name, Committee = x.Committee!.Name, Sector = x.Sector!.Name }).FirstAsync());
+        var staff = await app.SignedInPageClientAsync("staff.520200");
+        var form = await staff.GetHtmlAsync("/study/courses/new");
+        Assert.Matches($"<option value=\"{m.Id}\"[^>]*>{Regex.Escape(m.Name)}（{Regex.Escape(m.Committee)} · {Regex.Escape(m.Sector)}）</option>", form);
+        Assert.Contains("id=\"audience-pick\"", form);
+        Assert.Contains("flex-column flex-sm-row", form);
+    }
+
+    [Fact]
+    public async Task An_empty_quiz_submission_is_refused_with_a_message_the_form_stays_and_no_attempt_is_used()
+    {
+        var (id, sid, qid) = await QuizCourseAsync("空白答卷课程", DateTimeOffset.UtcNow.AddHours(-1));
+        var member = await app.SignedInPageClientAsync("member.520200");
+        var url = $"/study/courses/{id}/sessions/{sid}/quiz";
+        var token = PageClient.Token(await member.GetHtmlAsync(url));
+        var before = await CountsAsync();
+
+        var empty = await member.PostAsync(url, Form(token, "quiz"));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        var html = await empty.HtmlAsync();
+        Assert.Contains("请先作答", html);
+        Assert.Contains($"name=\"q{qid}\"", html);
+        Assert.Contains("提交答卷", html);
+        Assert.DoesNotContain("id=\"result\"", html);
+        Assert.DoesNotContain("未通过", html);
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(0, await app.WithDbAsync(db => db.QuizAttempts.CountAsync(a => a.SessionId == sid)));
+        // The next real answer is the first attempt.
+        var answered = await member.PostAsync(url, Form(token, "quiz", ($"q{qid}", "0")));
+        Assert.Contains("attempt=1", answered.Target());
+    }
+
     public async Task After_an_attempt_the_quiz_page_shows_the_answers_with_marks_a_failed_one_offers_another_and_a_passed_one_leads_back()
     {
         var (id, sid, qid) = await QuizCourseAsync("测验结果页课程", DateTimeOffset.UtcNow.AddHours(-1));
