@@ -39,15 +39,13 @@ public static class ReadingAccess
     public static bool CanLead(CurrentUser user, ReadingGroup g) => IsLeader(user, g) || CanManage(user, g);
 
     /// <summary>
-    /// The group <paramref name="id"/> with its members (tracked) when <paramref name="user"/> may see it: 404 when there is
-    /// none, 403 when it exists outside what the user may see.
+    /// The group <paramref name="id"/> with its members (tracked) when <paramref name="user"/> may see it; otherwise 404 —
+    /// the same neutral message whether there is none or it lies outside what the user may see (its existence is not
+    /// revealed, as for courses and lectures). A member refused a leader-only action gets 403 from the rule itself.
     /// </summary>
     public static async Task<(ReadingGroup? Group, RuleError? Refused)> FindAsync(AppDbContext db, int id, CurrentUser user, CancellationToken ct)
     {
-        var g = await db.ReadingGroups.Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id, ct);
-        if (g is null) return (null, RuleError.NotFound("没有这个读书小组。"));
-        if (!await db.ReadingGroups.Where(x => x.Id == id).VisibleTo(user).AnyAsync(ct))
-            return (null, RuleError.Forbidden("您不是这个读书小组的成员，也不在管理它的政协机关，无权查看。"));
-        return (g, null);
+        var g = await db.ReadingGroups.Where(x => x.Id == id).VisibleTo(user).Include(x => x.Members).FirstOrDefaultAsync(ct);
+        return g is null ? (null, RuleError.NotFound("没有这个读书小组，或您无权查看。")) : (g, null);
     }
 }

@@ -20,7 +20,8 @@ namespace Xieshang.Web.Features.Reading;
 /// <item><c>GET /{id}/stats</c> — <see cref="ReadingStats"/>;</item>
 /// <item><c>GET /api/reading-rules/{committeeCode}</c> — the rule in effect; <c>PUT</c> <see cref="ReadingRuleInput"/> (staff managing the committee) → 204, recomputing the year.</item>
 /// </list>
-/// A group the viewer may not see: 404 when there is none, 403 otherwise. Refusals are problem details with a Chinese
+/// A group the viewer may not see answers 404 like an unknown id (its existence is not revealed); one they see but may
+/// not change in that way answers 403. Refusals are problem details with a Chinese
 /// <c>detail</c>; bad input is a validation problem <c>errors: {field: [message]}</c>; a refusal changes nothing.
 /// </summary>
 public static class ReadingApi

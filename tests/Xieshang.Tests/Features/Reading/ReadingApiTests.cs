@@ -128,11 +128,14 @@ public abstract class ReadingApiTests(AppFactory app)
             Assert.Equal(HttpStatusCode.OK, (await (await app.ClientAsAsync("leader.520201")).GetAsync($"/api/reading-groups/{id}{path}")).StatusCode);
             foreach (var c in new[] { outsiderClient, await app.ClientAsAsync(OtherStaff), await app.ClientAsAsync(Unit), await app.ClientAsAsync("member.520201") })
             {
+                // Not revealed: answered like an unknown id, with the same Chinese detail.
                 var res = await c.GetAsync($"/api/reading-groups/{id}{path}");
-                Assert.Equal(HttpStatusCode.Forbidden, res.StatusCode);
-                Assert.False(string.IsNullOrEmpty((await Json(res)).GetProperty("detail").GetString()));
+                Assert.Equal(HttpStatusCode.NotFound, res.StatusCode);
+                Assert.Equal("没有这个读书小组，或您无权查看。", (await Json(res)).GetProperty("detail").GetString());
             }
-            Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync($"/api/reading-groups/99999999{path}")).StatusCode);
+            var unknown = await member.GetAsync($"/api/reading-groups/99999999{path}");
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+            Assert.Equal("没有这个读书小组，或您无权查看。", (await Json(unknown)).GetProperty("detail").GetString());
         }
         // A member's list holds their groups only.
         var mine = await Json(await member.GetAsync("/api/reading-groups"));
@@ -169,10 +172,11 @@ public abstract class ReadingApiTests(AppFactory app)
         Assert.Contains("200", e.GetProperty("book")[0].GetString());
         e = await Errors(await member.PostAsJsonAsync(url, new { book = "乡土中国", minutes = 30, note = new string('记', 20001) }));
         Assert.Contains("20000", e.GetProperty("note")[0].GetString());
-        // Not in the group: staff of the committee, a member outside, a handling unit, another district.
+        // Not in the group: staff of the committee see it (403); a member outside, a handling unit, another district do not (404).
         await TestAccounts.EnsureAsync(app, Unit, Roles.HandlingUnit, "520201");
-        foreach (var c in new[] { await app.ClientAsAsync(Staff), await app.ClientAsAsync("member.520201"), await app.ClientAsAsync(Unit), await app.ClientAsAsync(OtherStaff) })
-            Assert.Equal(HttpStatusCode.Forbidden, (await c.PostAsJsonAsync(url, new { book = "乡土中国", progress = "1", minutes = 30, note = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(Staff)).PostAsJsonAsync(url, new { book = "乡土中国", progress = "1", minutes = 30, note = "" })).StatusCode);
+        foreach (var c in new[] { await app.ClientAsAsync("member.520201"), await app.ClientAsAsync(Unit), await app.ClientAsAsync(OtherStaff) })
+            Assert.Equal(HttpStatusCode.NotFound, (await c.PostAsJsonAsync(url, new { book = "乡土中国", progress = "1", minutes = 30, note = "" })).StatusCode);
         Assert.Equal(before, await SnapshotAsync());
 
         var ok = await member.PostAsJsonAsync(url, new
@@ -201,7 +205,7 @@ public abstract class ReadingApiTests(AppFactory app)
         // A closed group takes no check-ins.
         var staff = await app.ClientAsAsync(Staff);
         Assert.Equal(HttpStatusCode.Forbidden, (await member.PostAsync($"/api/reading-groups/{id}/close", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientAsAsync(OtherStaff)).PostAsync($"/api/reading-groups/{id}/close", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(OtherStaff)).PostAsync($"/api/reading-groups/{id}/close", null)).StatusCode); // not theirs to see
         Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/reading-groups/{id}/close", null)).StatusCode);
         var closed = await member.PostAsJsonAsync(url, new { book = "乡土中国", minutes = 30 });
         Assert.Equal(HttpStatusCode.Conflict, closed.StatusCode);
@@ -227,11 +231,12 @@ public abstract class ReadingApiTests(AppFactory app)
         var before = await SnapshotAsync();
 
         // Comments: outsiders and another district refused; empty and too long refused with the field.
-        foreach (var who in new[] { outsider, shuicheng }) Assert.Equal(HttpStatusCode.Forbidden, (await who.PostAsJsonAsync($"{c}/comments", new { text = "好" })).StatusCode);
+        foreach (var who in new[] { outsider, shuicheng }) Assert.Equal(HttpStatusCode.NotFound, (await who.PostAsJsonAsync($"{c}/comments", new { text = "好" })).StatusCode);
         Assert.Contains("评论", (await Errors(await other.PostAsJsonAsync($"{c}/comments", new { text = "  " }))).GetProperty("text")[0].GetString());
         Assert.Contains("500", (await Errors(await other.PostAsJsonAsync($"{c}/comments", new { text = new string('好', 501) }))).GetProperty("text")[0].GetString());
-        // Feature: a plain member, an outsider, another district refused; no note: 409.
-        foreach (var who in new[] { member, other, outsider, shuicheng }) Assert.True((await who.PostAsync($"{c}/feature", null)).StatusCode is HttpStatusCode.Forbidden);
+        // Feature: a plain member refused (403); an outsider, another district do not see the group (404); no note: 409.
+        foreach (var who in new[] { member, other }) Assert.Equal(HttpStatusCode.Forbidden, (await who.PostAsync($"{c}/feature", null)).StatusCode);
+        foreach (var who in new[] { outsider, shuicheng }) Assert.Equal(HttpStatusCode.NotFound, (await who.PostAsync($"{c}/feature", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await leader.PostAsync($"/api/reading-groups/{id}/checkins/{noNote}/feature", null)).StatusCode);
         // Delete: not one's own.
         foreach (var who in new[] { leader, other, staff }) Assert.Equal(HttpStatusCode.Forbidden, (await who.DeleteAsync(c)).StatusCode);
@@ -242,11 +247,11 @@ public abstract class ReadingApiTests(AppFactory app)
         pe = await Errors(await leader.PostAsJsonAsync($"/api/reading-groups/{id}/books", new { title = "《》", inPlan = true }));
         Assert.True(pe.TryGetProperty("title", out _) && pe.TryGetProperty("from", out _) && pe.TryGetProperty("to", out _));
         Assert.Equal(HttpStatusCode.Conflict, (await other.PostAsJsonAsync($"/api/reading-groups/{id}/books", new { title = "论 语" })).StatusCode);
-        foreach (var who in new[] { outsider, shuicheng }) Assert.Equal(HttpStatusCode.Forbidden, (await who.PostAsJsonAsync($"/api/reading-groups/{id}/books", new { title = "孟子" })).StatusCode);
+        foreach (var who in new[] { outsider, shuicheng }) Assert.Equal(HttpStatusCode.NotFound, (await who.PostAsJsonAsync($"/api/reading-groups/{id}/books", new { title = "孟子" })).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await other.DeleteAsync($"/api/reading-groups/{id}/books/{suggested}")).StatusCode);
         // Edit: only staff in scope; the leader may not be removed.
         Assert.Equal(HttpStatusCode.Forbidden, (await leader.PutAsJsonAsync($"/api/reading-groups/{id}", new { name = "改名" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await shuicheng.PutAsJsonAsync($"/api/reading-groups/{id}", new { name = "改名" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await shuicheng.PutAsJsonAsync($"/api/reading-groups/{id}", new { name = "改名" })).StatusCode);
         Assert.Contains("领读人", (await Errors(await staff.PutAsJsonAsync($"/api/reading-groups/{id}", new { memberIds = new[] { m[1] } }))).GetProperty("memberIds")[0].GetString());
         var foreign = await FreshMembersAsync("520204", 1);
         Assert.Contains("在职委员", (await Errors(await staff.PutAsJsonAsync($"/api/reading-groups/{id}", new { memberIds = new[] { m[0], foreign[0] } }))).GetProperty("memberIds")[0].GetString());
@@ -272,7 +277,7 @@ public abstract class ReadingApiTests(AppFactory app)
         var d = await Json(edited);
         Assert.Equal(m[1], d.GetProperty("leader").GetProperty("id").GetInt32());
         Assert.Equal(new[] { m[1], m[2] }.Order(), d.GetProperty("members").EnumerateArray().Select(x => x.GetProperty("id").GetInt32()).Order());
-        Assert.Equal(HttpStatusCode.Forbidden, (await leader.GetAsync($"/api/reading-groups/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await leader.GetAsync($"/api/reading-groups/{id}")).StatusCode);
     }
 
     [Fact]
@@ -303,18 +308,20 @@ public abstract class ReadingApiTests(AppFactory app)
             ("leave", c => c.PostAsync($"{g}/leave", null), false),
         };
         var outsider = await AsMemberAsync((await FreshMembersAsync("520201", 1))[0]);
-        var refusedAlways = new (string Who, HttpClient Client)[]
+        // Those who may not see the group get 404 (not revealed); the office leader, who reads it, 403.
+        var refusedAlways = new (string Who, HttpClient Client, HttpStatusCode Status)[]
         {
-            ("member outside the group", outsider), ("staff.520204", await app.ClientAsAsync(OtherStaff)), ("handling unit", await app.ClientAsAsync(Unit)),
-            ("leader.520201 (reads only)", await app.ClientAsAsync("leader.520201")), ("member.520201", await app.ClientAsAsync("member.520201")),
+            ("member outside the group", outsider, HttpStatusCode.NotFound), ("staff.520204", await app.ClientAsAsync(OtherStaff), HttpStatusCode.NotFound),
+            ("handling unit", await app.ClientAsAsync(Unit), HttpStatusCode.NotFound),
+            ("leader.520201 (reads only)", await app.ClientAsAsync("leader.520201"), HttpStatusCode.Forbidden), ("member.520201", await app.ClientAsAsync("member.520201"), HttpStatusCode.NotFound),
         };
         var before = await SnapshotAsync();
         foreach (var (name, call, plainRefused) in calls)
         {
-            foreach (var (who, client) in refusedAlways)
+            foreach (var (who, client, status) in refusedAlways)
             {
                 var res = await call(client);
-                Assert.True(res.StatusCode == HttpStatusCode.Forbidden, $"{name} by {who}: {(int)res.StatusCode}");
+                Assert.True(res.StatusCode == status, $"{name} by {who}: {(int)res.StatusCode}");
                 Assert.False(string.IsNullOrEmpty((await Json(res)).GetProperty("detail").GetString()));
             }
             if (plainRefused) Assert.Equal(HttpStatusCode.Forbidden, (await call(plain)).StatusCode);
@@ -322,7 +329,7 @@ public abstract class ReadingApiTests(AppFactory app)
         }
         // Nothing in another group's name: a check-in id of this group under another group is not found.
         var (other, _) = await GroupAsync(2, "另一个读书小组");
-        Assert.Equal(HttpStatusCode.Forbidden, (await owner.DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/checkins/{cid}/feature")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await (await app.ClientAsAsync(Staff)).DeleteAsync($"/api/reading-groups/{other}/books/{bookId}")).StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.ReadingCheckIns.CountAsync(c => c.Id == cid && c.FeaturedAt != null)));
@@ -332,7 +339,7 @@ public abstract class ReadingApiTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Conflict, stay.StatusCode);
         Assert.Contains("领读人不能退出", (await Json(stay)).GetProperty("detail").GetString());
         Assert.Equal(HttpStatusCode.NoContent, (await plain.PostAsync($"{g}/leave", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await plain.GetAsync(g)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await plain.GetAsync(g)).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await owner.PostAsync($"{g}/leave", null)).StatusCode);
         Assert.Equal(1, await app.WithDbAsync(db => db.ReadingCheckIns.CountAsync(c => c.Id == cid)));
         Assert.Equal([m[0]], await app.WithDbAsync(db => db.ReadingGroupMembers.Where(x => x.GroupId == id).Select(x => x.MemberId).ToListAsync()));

@@ -105,12 +105,17 @@ public abstract class ReadingPagesTests(AppFactory app)
         Assert.DoesNotContain("id=\"ci-book\"", detail); // staff are not readers of the group
         Assert.Contains("机关读书会", await staff.GetHtmlAsync("/reading"));
         // Another district's staff and a handling unit.
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync(ok.Target())).StatusCode);
+        // A group outside what the viewer may see is answered by the not-found page (its existence is not revealed).
+        var otherDistrict = await (await app.SignedInPageClientAsync("staff.520204")).GetAsync(groupUrl);
+        Assert.Equal(HttpStatusCode.NotFound, otherDistrict.StatusCode);
+        Assert.DoesNotContain("机关读书会", await otherDistrict.HtmlAsync());
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync("/reading?committee=520201")).StatusCode);
         await TestAccounts.EnsureAsync(app, "unit.520201.readpage", Roles.HandlingUnit, "520201");
         var unit = await app.SignedInPageClientAsync("unit.520201.readpage");
         Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync("/reading")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await unit.GetAsync(ok.Target())).StatusCode);
+        var unitGroup = await unit.GetAsync(groupUrl);
+        Assert.Equal(HttpStatusCode.NotFound, unitGroup.StatusCode);
+        Assert.DoesNotContain("成员", await unitGroup.HtmlAsync());
     }
 
     [Fact]
@@ -196,13 +201,16 @@ public abstract class ReadingPagesTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Redirect, left.StatusCode);
         Assert.Equal("/reading?left=1", left.Target());
         Assert.Contains("您已退出读书小组", await member.GetHtmlAsync(left.Target()));
-        Assert.Equal(HttpStatusCode.Forbidden, (await member.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await member.GetAsync(url)).StatusCode);
 
         // Outsiders: a member not in the group, another district's staff.
         var outsider = await MemberPageAsync((await FreshMembersAsync("520201", 1))[0]);
-        Assert.Equal(HttpStatusCode.Forbidden, (await outsider.GetAsync(url)).StatusCode);
+        // Both see the not-found page, the same as for an unknown id.
+        var hidden = await outsider.GetAsync(url);
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+        Assert.DoesNotContain("页面测试读书小组", await hidden.HtmlAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/reading/groups/99999999")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await (await app.SignedInPageClientAsync("staff.520204")).GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.SignedInPageClientAsync("staff.520201")).GetAsync("/reading/me")).StatusCode);
     }
 
