@@ -19,12 +19,14 @@ using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
 using Xieshang.Web.Infrastructure.Files;
 using Xieshang.Web.Infrastructure.Notifications;
+using Xieshang.Web.Infrastructure.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 WebApplication app;
 try
 {
     builder.AddAppWeb(args);
+    builder.AddAppTelemetry();
     builder.AddAppDatabase();
     builder.AddAppAuth();
     builder.AddAppPages();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Localization;
 using Scalar.AspNetCore;
 using Xieshang.Web.Infrastructure.Auth;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Http;
 
 namespace Xieshang.Web.Infrastructure;
 
@@ -28,7 +29,10 @@ public static class WebSetup
             o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
         });
         s.AddRazorComponents();
-        s.AddAntiforgery();
+        // Antiforgery cookie: HttpOnly and SameSite=Strict (the framework's defaults), Secure on HTTPS requests (as seen
+        // through the trusted proxy), so plain-HTTP intranet installs can still sign in.
+        s.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        builder.AddAppReverseProxy();
         // Every API error is a problem body with a Chinese detail, including the bare 400/401/403/404/429 that
         // binding, authentication and the rate limiter produce; exception details never reach a response.
         s.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -93,6 +97,12 @@ public static class WebSetup
     /// <summary>The middleware pipeline in order: errors, static files, localization, auth, rate limits, antiforgery.</summary>
     public static WebApplication UseAppWeb(this WebApplication app)
     {
+        // First: behind the trusted proxy, the client's address and scheme (rate limits, Secure cookies, HSTS).
+        app.UseForwardedHeaders();
+        app.UseRequestLog();
+        app.UseSecurityHeaders();
+        // HSTS on HTTPS requests only (the middleware skips HTTP and localhost); not in Development.
+        if (!app.Environment.IsDevelopment()) app.UseHsts();
         // Unhandled errors, in every environment: the API answers a problem body, a page goes to the friendly
         // error page. No stack trace reaches a user (the log has it).
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = WriteErrorAsync });
@@ -105,6 +115,7 @@ public static class WebSetup
         app.UseWhen(ctx => !IsApi(ctx) && !HttpMethods.IsGet(ctx.Request.Method), branch => branch.UseStatusCodePagesWithRedirects("/status/{0}"));
         // Routing after the status-code pages, so that a re-executed request finds the status page's endpoint.
         app.UseRouting();
+        app.UseRequestLogRoute();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -127,8 +138,8 @@ public static class WebSetup
         app.MapOpenApi();
         // Browsable API reference at /api-docs (Scalar, served from the package: no CDN).
         app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API").DisableDefaultFonts());
-        // /health: readiness, reports whether the database is reachable ("Healthy" / 503 "Unhealthy").
-        app.MapHealthChecks("/health");
+        // /health/live (no database), /health/ready (database reachable, no pending migrations), /health = ready.
+        app.MapAppHealth();
         // /api/ping: liveness, a constant JSON answer with no database work (also the benchmarks' baseline).
         app.MapGet("/api/ping", () => TypedResults.Ok(new { status = "ok" })).WithTags("Operations").AllowAnonymous();
         app.MapGet("/culture", (string c, string? returnUrl, HttpContext ctx) =>
@@ -136,7 +147,7 @@ public static class WebSetup
             var culture = Cultures.FirstOrDefault(x => x.Name == c) ?? Cultures[0];
             ctx.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture)),
-                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true });
+                new CookieOptions { MaxAge = TimeSpan.FromDays(365), HttpOnly = true, SameSite = SameSiteMode.Lax, IsEssential = true, Secure = ctx.Request.IsHttps });
             return Results.Redirect(IsLocalUrl(returnUrl) ? returnUrl! : "/");
         }).ExcludeFromDescription();
         return app;
@@ -154,9 +165,21 @@ public static class WebSetup
 
     private static async Task WriteErrorAsync(HttpContext ctx)
     {
+        // The database is unreachable (or dropped the connection): 503, and fresh connections from now on.
+        var outage = DatabaseOutage.IsConnectionFailure(ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error);
+        if (outage) DatabaseOutage.ClearPools();
         if (!IsApi(ctx))
         {
-            ctx.Response.Redirect("/status/500");
+            // A status page that failed itself is answered in place (no redirect loop).
+            if (ctx.Request.Path.StartsWithSegments("/status"))
+                await DatabaseOutage.WriteBarePageAsync(ctx, outage ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError);
+            else
+                ctx.Response.Redirect(outage ? "/status/503" : "/status/500");
+            return;
+        }
+        if (outage)
+        {
+            await DatabaseOutage.WriteApiAsync(ctx);
             return;
         }
         ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;

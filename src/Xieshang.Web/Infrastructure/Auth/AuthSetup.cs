@@ -71,6 +71,8 @@ public static class AuthSetup
             o.Cookie.Name = "xs.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the request is HTTPS as seen through the trusted proxy; plain-HTTP intranet installs still sign in.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             // The API answers 401/403 instead of redirecting to the login page.

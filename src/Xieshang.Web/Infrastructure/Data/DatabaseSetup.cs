@@ -60,7 +60,8 @@ public static class DatabaseSetup
                 .AddInterceptors(sp.GetRequiredService<AuditInterceptor>()));
             builder.Services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
         }
-        builder.Services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database");
+        // Readiness: the database answers and has no pending migrations (Infrastructure/Http/Health.cs).
+        builder.Services.AddHealthChecks().AddCheck<Http.DatabaseReadyCheck>("database", tags: [Http.Health.ReadyTag]);
         return builder;
     }
 }
