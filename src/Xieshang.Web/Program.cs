@@ -53,6 +53,10 @@ try
     // CLI verbs: `-- consensus analyze <folder> …` / `-- consensus import <folder> --consultation <id>` (Features/Deliberations/ConsensusCli.cs), then exit.
     if (args is ["consensus", ..])
         return await ConsensusCli.RunAsync(app.Services, args, Console.Out, Console.Error);
+
+    // CLI verbs: `-- backup <file> [--force]` / `-- restore <file> [--force]` (Infrastructure/Backup/BackupCli.cs), then exit.
+    if (args is ["backup" or "restore", ..])
+        return await Xieshang.Web.Infrastructure.Backup.BackupCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
 catch (ConfigurationProblemException e)
 {
