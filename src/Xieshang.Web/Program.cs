@@ -41,6 +41,7 @@ try
     builder.AddOutcomes();
     builder.AddStudios();
     builder.AddFileStore();
+    Xieshang.Web.Infrastructure.Retention.RetentionSweeps.AddRetention(builder);
     app = builder.Build();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
