@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Xieshang: unit, HTTP on SQLite and on PostgreSQL, and browser tests in Chromium.
-# Installs what the tests need when it is missing (PostgreSQL server and Chromium, from the
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium and nginx, from the
 # distribution's packages), starts a throwaway PostgreSQL cluster in a temporary folder, runs
 # `dotnet test` on the solution, and stops the cluster whatever happens.
 # Usage: ./test.sh [extra dotnet test arguments]
@@ -11,6 +11,8 @@ need=()
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# nginx for the fault tests (tests/Xieshang.Tests/Deployment), which run it with deploy/nginx/xieshang.conf.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 # A CJK font, so that the browser tests' screenshots show Chinese text rather than empty boxes.
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ ${#need[@]} -gt 0 ]; then
