@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a benchmark of Xieshang.Bench against the committed app, isolated from uncommitted work in the tree:
 # exports a commit (HEAD, or XIESHANG_BENCH_REV) into a temporary folder, puts this working tree's bench/ in it,
-# builds in Release there and runs. Arguments go to the bench: `bench/run.sh import`, `bench/run.sh members --duration 20`.
+# builds in Release there and runs. Arguments go to the bench: `bench/run.sh import`, `bench/run.sh members --duration 20`,
+# `bench/run.sh province --committees 100 --members 20000 --years 5`, `bench/run.sh plenary --instances both --minutes 10`.
 # (`dotnet run -c Release --project bench/Xieshang.Bench -- …` runs the same against the working tree as it is.)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -249,7 +249,8 @@ public static class DoorsBench
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string token, object? body)
+    /// <summary>A request with the bearer <paramref name="token"/> and, unless null, <paramref name="body"/> as JSON.</summary>
+    internal static HttpRequestMessage Request(HttpMethod method, string path, string token, object? body)
     {
         var req = new HttpRequestMessage(method, path);
         req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -270,7 +271,7 @@ public static class DoorsBench
     /// <c>member</c> and the bench's demo password, through the app's context (one password hash for all: it carries its
     /// own salt, and signing in verifies it the same way).
     /// </summary>
-    private static async Task<Dictionary<int, string>> EnsureAccountsAsync(string cs, IReadOnlyList<int> memberIds)
+    internal static async Task<Dictionary<int, string>> EnsureAccountsAsync(string cs, IReadOnlyList<int> memberIds)
     {
         await using var db = new PostgresAppDbContext(new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(cs).Options);
         var accounts = await db.Users.Where(u => u.MemberId != null && memberIds.Contains(u.MemberId.Value))

@@ -28,12 +28,15 @@ public static class MemberLoader
         "WorkUnit", "Phone", "Email", "IsActive", "StrokeKey", "PinyinKey", "PinyinFull", "PinyinInitials", "CreatedAt", "UpdatedAt",
     ];
 
-    public static async Task<LoadReport> LoadAsync(string connectionString, int total, Action<string> progress)
+    /// <param name="only">The committees (by id) that get members; null: every committee. The others keep what they have and
+    /// count neither in the draws nor in <paramref name="total"/>.</param>
+    public static async Task<LoadReport> LoadAsync(string connectionString, int total, Action<string> progress, IReadOnlySet<int>? only = null)
     {
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
 
-        var (committees, sectors) = await ReadCommitteesAsync(conn);
+        var (allCommittees, sectors) = await ReadCommitteesAsync(conn);
+        var committees = only is null ? allCommittees : allCommittees.Where(c => only.Contains(c.Id)).ToList();
         var existing = new Dictionary<int, int>();
         await using (var cmd = new NpgsqlCommand("""SELECT "CommitteeId", count(*)::int FROM "Members" GROUP BY "CommitteeId" """, conn))
         await using (var r = await cmd.ExecuteReaderAsync())
@@ -81,7 +84,7 @@ public static class MemberLoader
                 byLevel[(CommitteeLevel)r.GetInt32(0)] = (r.GetInt32(1), r.GetInt32(2));
                 totalNow += r.GetInt32(2);
             }
-        return new LoadReport(committees.Count, count, totalNow, generateTime, copyTime, vacuumTime, byLevel);
+        return new LoadReport(allCommittees.Count, count, totalNow, generateTime, copyTime, vacuumTime, byLevel);
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- similar [--proposals 200000] [--queries 2000] [--top 10]   (in process, no database)
 //   dotnet run -c Release --project bench/Xieshang.Bench -- consensus [--cases bowling-green,33k,100k,warm] [--runs N] [--reference-runs N] [--data ../shared/data]
 //                                                                  (the opinion-map engine, each case in a child process; no database)
+//   dotnet run -c Release --project bench/Xieshang.Bench -- province [--committees 100] [--members 20000] [--years 5] [--proposals 60000] [--records 20] [--accounts 5000] [--province 520000]
+//                                                                  (generates the province into a fresh database; XIESHANG_BENCH_POSTGRES keeps it)
+//   dotnet run -c Release --project bench/Xieshang.Bench -- plenary [--instances 1|2|both] [--minutes 10] [--signins 5000] [--checkins 1000] [--checkin-seconds 60]
+//                                                                  [--proposers 300] [--staff 20] [--refresh 10] [--boards 3] (+ the province options)
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
@@ -28,9 +32,9 @@ if (args.Length > 0 && args[0] == "quality")
     return 0;
 }
 
-if (args.Length == 0 || args[0] is not ("import" or "members" or "duty" or "doors" or "balance" or "search" or "similar" or "consensus"))
+if (args.Length == 0 || args[0] is not ("province" or "plenary" or "import" or "members" or "duty" or "doors" or "balance" or "search" or "similar" or "consensus"))
 {
-    Console.Error.WriteLine("usage: Xieshang.Bench import|members|duty|doors|balance|search|similar|consensus|quality [options]   (see docs/benchmarks.md)");
+    Console.Error.WriteLine("usage: Xieshang.Bench province|plenary|import|members|duty|doors|balance|search|similar|consensus|quality [options]   (see docs/benchmarks.md)");
     return 2;
 }
 
@@ -46,7 +50,16 @@ Console.WriteLine($"work folder: {workDir}");
 Console.WriteLine("WARNING: a Debug build; benchmark numbers need -c Release.");
 #endif
 
-if (args[0] == "consensus")
+if (args[0] == "province")
+{
+    var (pg, cs, _) = await AppDatabase.CreateAsync("xs_bench_province", workDir, "app-province.log", stopApp: true);
+    await using (pg) await ProvinceData.GenerateAsync(cs, ProvinceData.Parse(Opt));
+}
+else if (args[0] == "plenary")
+{
+    await PlenaryBench.RunAsync(ProvinceData.Parse(Opt), PlenaryBench.Parse(Opt), workDir);
+}
+else if (args[0] == "consensus")
 {
     await ConsensusBench.RunAsync(new ConsensusBenchOptions(
         Cases: ListOpt("--cases"),

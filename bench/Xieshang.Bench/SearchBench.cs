@@ -119,20 +119,45 @@ public static class SearchBench
         await new NpgsqlCommand("""DROP INDEX "IX_Proposals_SearchVector" """, conn).ExecuteNonQueryAsync();
         var r = new Random(42);
         var start = new DateTimeOffset(2023, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await CopyProposalsAsync(conn, total, corpus, r, _ => r.NextDouble() < 0.06 ? city[r.Next(city.Count)] : committees[r.Next(committees.Count)],
+            i => start.AddMinutes(i * 1.5), firstYear: 2023, done => Console.WriteLine($"load: {Stats.N(done)} rows, {Stats.F(sw.Elapsed.TotalSeconds)} s"));
+        Console.WriteLine($"load: COPY of {Stats.N(total)} proposals (tsvector generated) done at {Stats.F(sw.Elapsed.TotalSeconds)} s");
+        var gin = Stopwatch.StartNew();
+        await new NpgsqlCommand("SET maintenance_work_mem = '1GB'", conn).ExecuteNonQueryAsync();
+        await new NpgsqlCommand(indexDef, conn).ExecuteNonQueryAsync();
+        Console.WriteLine($"load: GIN index rebuilt in {Stats.F(gin.Elapsed.TotalSeconds)} s ({indexDef})");
+        await new NpgsqlCommand("""VACUUM ANALYZE "Proposals" """, conn).ExecuteNonQueryAsync();
+        Console.WriteLine($"load: done in {Stats.F(sw.Elapsed.TotalSeconds)} s; " + await ScalarAsync(conn, """
+            SELECT 'table ' || pg_size_pretty(pg_table_size('"Proposals"')) || ', GIN ' || pg_size_pretty(pg_relation_size('"IX_Proposals_SearchVector"'))
+              || ', 520200 subtree ' || (SELECT count(*) FROM "Proposals" WHERE "CommitteePath" LIKE '/CN/520000/520200/%')
+            """));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="total"/> proposals from <paramref name="corpus"/> with one binary <c>COPY</c>: proposal
+    /// <c>i</c> in <paramref name="committee"/>(i), created at <paramref name="at"/>(i), of kind plenary by a member
+    /// (proposer name “委员”, no account), term 9, session = year − <paramref name="firstYear"/> + 1; status drawn past submission
+    /// (10 % submitted, 5 % under review, 10 % filed, 15 % assigned, 10 % handling, 15 % replied, 15 % rated, 20 % closed)
+    /// with <c>SubmittedAt</c> = the creation time, as the rules set it. <paramref name="progress"/> every 200,000 rows.
+    /// </summary>
+    internal static async Task CopyProposalsAsync(NpgsqlConnection conn, int total, SyntheticProposals corpus, Random r,
+        Func<int, (int Id, string Path)> committee, Func<int, DateTimeOffset> at, int firstYear, Action<int>? progress = null)
+    {
         await using (var w = await conn.BeginBinaryImportAsync("""
             COPY "Proposals" ("CommitteeId", "CommitteePath", "Status", "Kind", "ProposerType", "ProposerName", "CreatedByUserId", "Title", "Body",
               "Term", "Session", "Year", "Number", "CreatedAt", "NotFiledGround", "ReviewNote", "ConvertedTo", "IsKey", "KeyLeaderName", "SearchText", "UpdatedAt", "Version", "SubmittedAt")
             FROM STDIN (FORMAT BINARY)
             """))
         {
+            w.Timeout = TimeSpan.FromHours(1);
             for (var i = 0; i < total; i++)
             {
-                var (cid, path) = r.NextDouble() < 0.06 ? city[r.Next(city.Count)] : committees[r.Next(committees.Count)];
+                var (cid, path) = committee(i);
                 var (title, body, words, _) = corpus.Next(r);
                 var u = r.NextDouble();
                 var status = u < 0.10 ? ProposalStatus.Submitted : u < 0.15 ? ProposalStatus.UnderReview : u < 0.25 ? ProposalStatus.Filed
                     : u < 0.40 ? ProposalStatus.Assigned : u < 0.50 ? ProposalStatus.Handling : u < 0.65 ? ProposalStatus.Replied : u < 0.80 ? ProposalStatus.Rated : ProposalStatus.Closed;
-                var at = start.AddMinutes(i * 1.5);
+                var created = at(i);
                 await w.StartRowAsync();
                 await w.WriteAsync(cid, NpgsqlDbType.Integer);
                 await w.WriteAsync(path, NpgsqlDbType.Varchar);
@@ -144,35 +169,25 @@ public static class SearchBench
                 await w.WriteAsync(title.Length > 100 ? title[..100] : title, NpgsqlDbType.Varchar);
                 await w.WriteAsync(body, NpgsqlDbType.Varchar);
                 await w.WriteAsync(9, NpgsqlDbType.Integer);
-                await w.WriteAsync(1 + at.Year - 2023, NpgsqlDbType.Integer);
-                await w.WriteAsync(at.Year, NpgsqlDbType.Integer);
+                await w.WriteAsync(1 + created.Year - firstYear, NpgsqlDbType.Integer);
+                await w.WriteAsync(created.Year, NpgsqlDbType.Integer);
                 await w.WriteAsync("", NpgsqlDbType.Varchar);
-                await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
                 await w.WriteAsync("", NpgsqlDbType.Varchar);
                 await w.WriteAsync("", NpgsqlDbType.Varchar);
                 await w.WriteAsync(0, NpgsqlDbType.Integer);
                 await w.WriteAsync(false, NpgsqlDbType.Boolean);
                 await w.WriteAsync("", NpgsqlDbType.Varchar);
                 await w.WriteAsync(words, NpgsqlDbType.Text);
-                await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
+                await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
                 await w.WriteAsync(0, NpgsqlDbType.Integer);
                 // Every generated status is past submission: SubmittedAt as ProposalRules writes it (the staff scope and IX_Proposals_Office use it).
                 if (status == ProposalStatus.Draft) await w.WriteNullAsync();
-                else await w.WriteAsync(at, NpgsqlDbType.TimestampTz);
-                if ((i + 1) % 200_000 == 0) Console.WriteLine($"load: {Stats.N(i + 1)} rows, {Stats.F(sw.Elapsed.TotalSeconds)} s");
+                else await w.WriteAsync(created, NpgsqlDbType.TimestampTz);
+                if ((i + 1) % 200_000 == 0) progress?.Invoke(i + 1);
             }
             await w.CompleteAsync();
         }
-        Console.WriteLine($"load: COPY of {Stats.N(total)} proposals (tsvector generated) done at {Stats.F(sw.Elapsed.TotalSeconds)} s");
-        var gin = Stopwatch.StartNew();
-        await new NpgsqlCommand("SET maintenance_work_mem = '1GB'", conn).ExecuteNonQueryAsync();
-        await new NpgsqlCommand(indexDef, conn).ExecuteNonQueryAsync();
-        Console.WriteLine($"load: GIN index rebuilt in {Stats.F(gin.Elapsed.TotalSeconds)} s ({indexDef})");
-        await new NpgsqlCommand("""VACUUM ANALYZE "Proposals" """, conn).ExecuteNonQueryAsync();
-        Console.WriteLine($"load: done in {Stats.F(sw.Elapsed.TotalSeconds)} s; " + await ScalarAsync(conn, """
-            SELECT 'table ' || pg_size_pretty(pg_table_size('"Proposals"')) || ', GIN ' || pg_size_pretty(pg_relation_size('"IX_Proposals_SearchVector"'))
-              || ', 520200 subtree ' || (SELECT count(*) FROM "Proposals" WHERE "CommitteePath" LIKE '/CN/520000/520200/%')
-            """));
     }
 
     /// <summary>The <c>similar</c> mode: build the index from synthetic proposals, then time queries.</summary>
