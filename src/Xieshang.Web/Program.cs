@@ -71,6 +71,7 @@ app.MapAccountEndpoints();
 app.MapMemberImportPage();
 app.MapCommitteesApi();
 app.MapMembersApi();
+app.MapPersonalDataApi();
 app.MapRosterApi();
 app.MapBalanceApi();
 app.MapDutyApi();
