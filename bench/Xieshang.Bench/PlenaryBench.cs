@@ -16,8 +16,9 @@ namespace Xieshang.Bench;
 /// <param name="Proposers">Members, among those signed in, who look up similar proposals twice and submit one.</param>
 /// <param name="Staff">Staff dashboards refreshing every <paramref name="RefreshSeconds"/> (balance dashboard and proposal statistics).</param>
 /// <param name="Boards">Attendance boards of the plenary refreshing every 5 s.</param>
+/// <param name="AppEnvironment">More environment for the instances (<c>--app-env DOTNET_gcServer=0,…</c>), for experiments; none by default.</param>
 public sealed record PlenaryOptions(IReadOnlyList<int> Instances, double Minutes = 10, int SignIns = 5000, int CheckIns = 1000, int CheckInSeconds = 60,
-    int Proposers = 300, int Staff = 20, int RefreshSeconds = 10, int Boards = 3);
+    int Proposers = 300, int Staff = 20, int RefreshSeconds = 10, int Boards = 3, IReadOnlyDictionary<string, string>? AppEnvironment = null);
 
 /// <summary>
 /// A plenary morning replayed against the app on the province's data (<see cref="ProvinceData"/>), in one run for each
@@ -69,6 +70,11 @@ public static class PlenaryBench
             ["Files__Path"] = Path.Combine(workDir, "files"),
             ["ReverseProxy__KnownProxies"] = "127.0.0.1",
         };
+        foreach (var (k, v) in o.AppEnvironment ?? new Dictionary<string, string>())
+        {
+            settings[k] = v;
+            Console.WriteLine($"app environment (experiment): {k}={v}");
+        }
         var (pg, cs, _) = await AppDatabase.CreateAsync(Database, workDir, "app-setup.log", stopApp: true, settings);
         await using var cluster = pg;
         var scope = await ProvinceData.GenerateAsync(cs, province with { Accounts = Math.Max(province.Accounts, o.SignIns) });
@@ -79,7 +85,7 @@ public static class PlenaryBench
         var staff = await MembersBench.ListAsync<string>(cs, $"""
             SELECT coalesce(u."UserName", 'admin') || ' ' || c."Code" FROM "Committees" c
             LEFT JOIN "AspNetUsers" u ON u."CommitteeId" = c."Id" AND u."UserName" = 'staff.' || c."Code"
-            WHERE c."Id" IN ({ids}) ORDER BY c."Level", c."Path" LIMIT {o.Staff}
+            WHERE c."Id" IN ({ids}) AND c."Path" LIKE '/CN/{province.Province}/%' ORDER BY c."Level", c."Path" LIMIT {o.Staff}
             """);
         Console.WriteLine($"dashboards (account committee): {string.Join(", ", staff)}");
         var results = new List<ConfigResult>();
@@ -105,7 +111,7 @@ public static class PlenaryBench
             {
                 var app = await AppProcess.StartAsync("PostgreSQL", cs, Path.Combine(workDir, $"app-{n}x-{i + 1}.log"), settings, TimeSpan.FromMinutes(10));
                 apps.Add(app);
-                Console.WriteLine($"app {i + 1}: pid {app.Pid} on {app.BaseAddress} started in {Stats.F(app.StartupTime.TotalSeconds)} s; log {app.LogFile}");
+                Console.WriteLine($"app {i + 1}: pid {app.Pid} on {app.BaseAddress} started in {Stats.F(app.StartupTime.TotalSeconds)} s, RSS {Stats.F(ReadKb(app.Pid, "VmRSS") / 1024.0, 0)} MB; log {app.LogFile}");
             }
             if (n > 1)
             {
@@ -429,6 +435,7 @@ public static class PlenaryBench
             var v => throw new ArgumentException($"--instances 1|2|both, not {v}"),
         };
         return new PlenaryOptions(instances, double.Parse(opt("--minutes") ?? "10", CultureInfo.InvariantCulture), I("--signins", d.SignIns), I("--checkins", d.CheckIns),
-            I("--checkin-seconds", d.CheckInSeconds), I("--proposers", d.Proposers), I("--staff", d.Staff), I("--refresh", d.RefreshSeconds), I("--boards", d.Boards));
+            I("--checkin-seconds", d.CheckInSeconds), I("--proposers", d.Proposers), I("--staff", d.Staff), I("--refresh", d.RefreshSeconds), I("--boards", d.Boards),
+            opt("--app-env")?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]));
     }
 }

@@ -19,7 +19,7 @@ using Xieshang.Bench;
 //   dotnet run -c Release --project bench/Xieshang.Bench -- province [--committees 100] [--members 20000] [--years 5] [--proposals 60000] [--records 20] [--accounts 5000] [--province 520000]
 //                                                                  (generates the province into a fresh database; XIESHANG_BENCH_POSTGRES keeps it)
 //   dotnet run -c Release --project bench/Xieshang.Bench -- plenary [--instances 1|2|both] [--minutes 10] [--signins 5000] [--checkins 1000] [--checkin-seconds 60]
-//                                                                  [--proposers 300] [--staff 20] [--refresh 10] [--boards 3] (+ the province options)
+//                                                                  [--proposers 300] [--staff 20] [--refresh 10] [--boards 3] [--app-env K=V,…] (+ the province options)
 // Each run starts its own throwaway PostgreSQL cluster (or uses XIESHANG_BENCH_POSTGRES) and the app as a child process,
 // and prints a Markdown table at the end. Work files and the app's logs go to a temporary folder printed first.
 
