@@ -66,6 +66,7 @@ public static class WebSetup
                 414 => "请求地址过长",
                 415 => "不支持的内容类型",
                 429 => "请求过于频繁",
+                503 => DatabaseOutage.Title,
                 >= 500 => "服务器错误",
                 _ => ctx.ProblemDetails.Title,
             };
@@ -137,7 +138,8 @@ public static class WebSetup
         app.MapStaticAssets();
         app.MapOpenApi();
         // Browsable API reference at /api-docs (Scalar, served from the package: no CDN).
-        app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API").DisableDefaultFonts());
+        // Its inline start-up script runs under a per-request CSP nonce (Http/SecurityHeaders.cs).
+        app.MapScalarApiReference("/api-docs", o => o.WithTitle("Xieshang API").DisableDefaultFonts().WithNonce());
         // /health/live (no database), /health/ready (database reachable, no pending migrations), /health = ready.
         app.MapAppHealth();
         // /api/ping: liveness, a constant JSON answer with no database work (also the benchmarks' baseline).

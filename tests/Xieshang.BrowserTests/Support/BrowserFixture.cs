@@ -52,9 +52,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (own cookies) with the given viewport, optionally carrying another context's cookies.</summary>
-    public Task<IBrowserContext> NewContextAsync(ViewportSize viewport, string? storageState = null) =>
-        Browser.NewContextAsync(new()
+    /// <summary>
+    /// A fresh browser context (own cookies) with the given viewport, optionally carrying another context's cookies.
+    /// Every console message about the Content-Security-Policy (a refused inline script or handler, a refused
+    /// source) is recorded and fails the running test (<see cref="CspViolations"/>).
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(ViewportSize viewport, string? storageState = null)
+    {
+        var context = await Browser.NewContextAsync(new()
         {
             BaseURL = BaseUrl,
             ViewportSize = viewport,
@@ -65,6 +70,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             TimezoneId = "Asia/Shanghai",
             StorageState = storageState,
         });
+        context.Console += (_, message) => CspViolations.Record(message.Text, message.Location);
+        return context;
+    }
 
     /// <summary>Saves a full-page screenshot as <c>{name}-{phone|desktop}.png</c>.</summary>
     public Task ScreenshotAsync(IPage page, string name) =>

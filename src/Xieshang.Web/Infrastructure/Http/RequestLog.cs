@@ -51,7 +51,8 @@ public static partial class RequestLog
     public static IApplicationBuilder UseRequestLogRoute(this IApplicationBuilder app) => app.Use((ctx, next) =>
     {
         if (ctx.Features.Get<RouteFeature>() is { Route: null } f && ctx.GetEndpoint() is { } endpoint)
-            f.Route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint.DisplayName;
+            f.Route = (endpoint as RouteEndpoint)?.RoutePattern.RawText is { Length: > 1 } raw ? raw.TrimEnd('/') // a group's "" route ends in "/"
+                : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? endpoint.DisplayName;
         return next(ctx);
     });
 

@@ -20,15 +20,12 @@ public static class SecurityHeaders
         "form-action 'self'; frame-ancestors 'none'";
 
     /// <summary>
-    /// The policy of the browsable API reference under <c>/api-docs</c> only: Scalar's page starts itself with an
-    /// inline script (its configuration) and its bundle compiles code samples with <c>new Function</c>, so this one
-    /// path allows inline script and eval. It carries no user data, is served from the package (no CDN), and still
-    /// cannot be framed, load foreign scripts or send data anywhere but this site.
+    /// The policy of the browsable API reference under <c>/api-docs</c> (Scalar, served from the package): the same,
+    /// except that its one inline start-up script may run when it carries this response's nonce (Scalar emits a
+    /// fresh one per request, <c>WithNonce()</c> in WebSetup). <paramref name="nonce"/> is that value.
     /// </summary>
-    public const string ApiDocsContentSecurityPolicy =
-        "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; " +
-        "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; " +
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+    public static string ApiDocsContentSecurityPolicy(string nonce) =>
+        ContentSecurityPolicy.Replace("script-src 'self';", $"script-src 'self' 'nonce-{nonce}';", StringComparison.Ordinal);
 
     /// <summary>
     /// Device features none of the pages use are off. The check-in QR code is scanned with the phone's own camera
@@ -49,7 +46,10 @@ public static class SecurityHeaders
         {
             var c = (HttpContext)state;
             var h = c.Response.Headers;
-            h.ContentSecurityPolicy = c.Request.Path.StartsWithSegments("/api-docs") ? ApiDocsContentSecurityPolicy : ContentSecurityPolicy;
+            h.ContentSecurityPolicy = c.Request.Path.StartsWithSegments("/api-docs")
+                && c.Items[Scalar.AspNetCore.ScalarOptions.NonceHttpContextItemKey] is string { Length: > 0 } nonce
+                    ? ApiDocsContentSecurityPolicy(nonce)
+                    : ContentSecurityPolicy;
             h.XContentTypeOptions = "nosniff";
             h.XFrameOptions = "DENY";
             h["Referrer-Policy"] = "strict-origin-when-cross-origin";

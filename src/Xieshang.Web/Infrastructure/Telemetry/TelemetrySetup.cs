@@ -36,7 +36,8 @@ public static class TelemetrySetup
 
         var grpc = string.Equals(config["OpenTelemetry:Protocol"], "grpc", StringComparison.OrdinalIgnoreCase);
         Uri? baseUri = null;
-        if (!string.IsNullOrWhiteSpace(endpoint) && !Uri.TryCreate(endpoint.TrimEnd('/'), UriKind.Absolute, out baseUri))
+        endpoint = endpoint?.Trim().TrimEnd('/');
+        if (!string.IsNullOrWhiteSpace(endpoint) && !Uri.TryCreate(endpoint, UriKind.Absolute, out baseUri))
             throw new Data.ConfigurationProblemException($"OpenTelemetry:OtlpEndpoint \"{endpoint}\" is not an absolute URL such as http://otel:4318.");
 
         // Our own key: the address is the collector's base; with http/protobuf the exporter wants each signal's full URL.
@@ -44,7 +45,7 @@ public static class TelemetrySetup
         {
             if (baseUri is null) return; // standard OTEL_EXPORTER_OTLP_* variables, applied by the exporter itself
             o.Protocol = grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-            o.Endpoint = grpc ? baseUri : new Uri(baseUri + signalPath);
+            o.Endpoint = grpc ? baseUri : new Uri(endpoint + signalPath); // endpoint without its trailing "/"
         }
 
         var instance = AppInstance.Resolve(config);
