@@ -380,9 +380,35 @@ internal sealed record PgTools(string PgDump, string PgRestore)
     }
 
     /// <summary>
+    /// The <c>PG*</c> environment variables for a connection string: <c>PGHOST</c>, <c>PGPORT</c>, <c>PGUSER</c>,
+    /// <c>PGPASSWORD</c>, <c>PGDATABASE</c>, <c>PGSSLMODE</c>, <c>PGPASSFILE</c> (those with a value).
+    /// </summary>
+    internal static Dictionary<string, string> EnvironmentFor(string connectionString)
+    {
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (b.Host is { Length: > 0 } host) env["PGHOST"] = host;
+        env["PGPORT"] = b.Port.ToString(CultureInfo.InvariantCulture);
+        if (b.Username is { Length: > 0 } user) env["PGUSER"] = user;
+        if (b.Password is { Length: > 0 } password) env["PGPASSWORD"] = password;
+        if (b.Database is { Length: > 0 } database) env["PGDATABASE"] = database;
+        if (b.Passfile is { Length: > 0 } passfile) env["PGPASSFILE"] = passfile;
+        env["PGSSLMODE"] = b.SslMode switch
+        {
+            Npgsql.SslMode.Disable => "disable",
+            Npgsql.SslMode.Allow => "allow",
+            Npgsql.SslMode.Require => "require",
+            Npgsql.SslMode.VerifyCA => "verify-ca",
+            Npgsql.SslMode.VerifyFull => "verify-full",
+            _ => "prefer",
+        };
+        return env;
+    }
+
+    /// <summary>
     /// Runs a tool; returns its exit code and standard error (or standard output when <paramref name="stdout"/>).
-    /// With a <paramref name="connectionString"/>, host, port, user, password, database and SSL mode go into
-    /// <c>PGHOST</c>, <c>PGPORT</c>, <c>PGUSER</c>, <c>PGPASSWORD</c>, <c>PGDATABASE</c>, <c>PGSSLMODE</c>.
+    /// With a <paramref name="connectionString"/>, the connection goes into the child's environment
+    /// (<see cref="EnvironmentFor"/>), never its arguments; any such variables of this process are removed first.
     /// </summary>
     public static async Task<(int Code, string Text)> RunAsync(string tool, IEnumerable<string> args, string? connectionString, CancellationToken ct, bool stdout = false)
     {
@@ -390,23 +416,7 @@ internal sealed record PgTools(string PgDump, string PgRestore)
         foreach (var v in new[] { "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSSLMODE", "PGSERVICE", "PGPASSFILE" })
             psi.Environment.Remove(v);
         if (connectionString is not null)
-        {
-            var b = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-            if (b.Host is { Length: > 0 } host) psi.Environment["PGHOST"] = host;
-            psi.Environment["PGPORT"] = b.Port.ToString(CultureInfo.InvariantCulture);
-            if (b.Username is { Length: > 0 } user) psi.Environment["PGUSER"] = user;
-            if (b.Password is { Length: > 0 } password) psi.Environment["PGPASSWORD"] = password;
-            if (b.Database is { Length: > 0 } database) psi.Environment["PGDATABASE"] = database;
-            psi.Environment["PGSSLMODE"] = b.SslMode switch
-            {
-                Npgsql.SslMode.Disable => "disable",
-                Npgsql.SslMode.Allow => "allow",
-                Npgsql.SslMode.Require => "require",
-                Npgsql.SslMode.VerifyCA => "verify-ca",
-                Npgsql.SslMode.VerifyFull => "verify-full",
-                _ => "prefer",
-            };
-        }
+            foreach (var (k, v) in EnvironmentFor(connectionString)) psi.Environment[k] = v;
         using var p = Process.Start(psi) ?? throw new IOException($"cannot start {tool}");
         var outTask = p.StandardOutput.ReadToEndAsync(ct);
         var errTask = p.StandardError.ReadToEndAsync(ct);
