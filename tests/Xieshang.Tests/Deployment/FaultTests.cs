@@ -56,6 +56,34 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task Sign_in_attempts_through_nginx_are_limited_for_all_instances_together_with_a_Chinese_429()
+    {
+        await cluster.EnsureAllRunningAsync();
+        // The instances' own limit is lifted in these tests, so every 429 here is nginx's zone (20 a minute, burst 10),
+        // counted over both instances. An unknown account: no real account is locked out by the attempts.
+        using var http = cluster.ProxyClient();
+        var (passed, limited) = (0, 0);
+        HttpResponseMessage? last429 = null;
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < 30; i++)
+        {
+            var res = await http.PostAsJsonAsync("/api/auth/login", new { userName = "nobody.faults", password = "wrong-password-1" });
+            if (res.StatusCode == HttpStatusCode.TooManyRequests) { limited++; last429?.Dispose(); last429 = res; }
+            else { Assert.Equal(HttpStatusCode.Unauthorized, res.StatusCode); passed++; res.Dispose(); }
+        }
+        // The first and a burst of 10 pass, then one more every 3 s (20 a minute) of the time the attempts took.
+        Assert.InRange(passed, 11, 11 + 1 + (int)(watch.Elapsed.TotalSeconds / 3));
+        Assert.Equal(30 - passed, limited);
+        Assert.Equal("application/problem+json", last429!.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("请求过于频繁", (await last429.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        Assert.NotNull(last429.Headers.RetryAfter);
+        last429.Dispose();
+        // Reading the sign-in page is not limited.
+        using var page = await http.GetAsync("/account/login");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
+    [Fact]
     public async Task An_instance_killed_during_a_roster_import_leaves_it_whole_or_absent_and_the_other_serves_on()
     {
         await cluster.EnsureAllRunningAsync();
