@@ -95,7 +95,10 @@ public static class WebSetup
         return builder;
     }
 
-    /// <summary>The middleware pipeline in order: errors, static files, localization, auth, rate limits, antiforgery.</summary>
+    /// <summary>
+    /// The middleware pipeline in order: forwarded headers (trusted proxy only), the request log, security headers and
+    /// HSTS, errors (database outage → 503), status pages, routing, localization, auth, rate limits, antiforgery.
+    /// </summary>
     public static WebApplication UseAppWeb(this WebApplication app)
     {
         // First: behind the trusted proxy, the client's address and scheme (rate limits, Secure cookies, HSTS).
