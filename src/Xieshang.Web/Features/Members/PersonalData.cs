@@ -14,7 +14,8 @@ namespace Xieshang.Web.Features.Members;
 /// <param name="ClearedFields">Member properties that were cleared (API names).</param>
 /// <param name="AccountsDisabled">Sign-in accounts disabled and renamed.</param>
 /// <param name="AuditRowsScrubbed">Audit rows whose old/new values of those fields were replaced by 「（已清除）」.</param>
-public sealed record ErasureResult(int MemberId, IReadOnlyList<string> ClearedFields, int AccountsDisabled, int AuditRowsScrubbed);
+/// <param name="MailsDeleted">Outgoing e-mails (sent or waiting) to the member's addresses, deleted.</param>
+public sealed record ErasureResult(int MemberId, IReadOnlyList<string> ClearedFields, int AccountsDisabled, int AuditRowsScrubbed, int MailsDeleted);
 
 /// <summary>
 /// A member's personal data under 《中华人民共和国个人信息保护法》: the right of access and copy (第四十五条) —
@@ -24,7 +25,8 @@ public sealed record ErasureResult(int MemberId, IReadOnlyList<string> ClearedFi
 /// <para>
 /// Erasure clears what the duty file (履职档案) does not need: phone, e-mail, birth month, work unit and title; it
 /// disables the member's sign-in accounts (locked for good, password removed, renamed <c>erased-{id}-{random}</c>,
-/// e-mail and phone removed, security stamp changed so open sessions end), deletes the member's calendar feed links,
+/// e-mail and phone removed, security stamp changed so open sessions end), deletes the member's calendar feed links and
+/// the outgoing e-mails (sent or waiting) to the member's addresses,
 /// and replaces the old values of those fields in the audit rows of the member and the accounts with 「（已清除）」
 /// (<see cref="AuditRedaction"/>); audit rows written under the old login name are moved to the new one. It KEEPS the
 /// name, gender, ethnic group, party, committee, sector, position, term and every record that refers to the member —
@@ -78,7 +80,7 @@ public static class PersonalData
     /// <c>opinionsCoAuthored</c>, <c>studyEnrolments</c>, <c>quizAttempts</c>, <c>readingGroups</c>, <c>readingCheckIns</c>,
     /// <c>readingComments</c>, <c>studioDuties</c>, <c>studioAnswers</c> (the member's answers, without the citizens' data),
     /// <c>researchTeams</c>, <c>researchOutputs</c>, <c>topicClaims</c>, <c>deliberations</c>, <c>calendarFeeds</c>,
-    /// <c>notifications</c>. Rows list every stored column except secrets and derived columns; binary content is given as
+    /// <c>notifications</c>, <c>mails</c> (e-mails sent or waiting to the member's addresses). Rows list every stored column except secrets and derived columns; binary content is given as
     /// its size in bytes; enums by name.
     /// </summary>
     public static async Task<(Dictionary<string, object?>? Document, RuleError? Error)> ExportAsync(
@@ -116,6 +118,7 @@ public static class PersonalData
             });
         }
 
+        var emails = await EmailsAsync(db, memberId, ct);
         var doc = new Dictionary<string, object?>
         {
             ["generatedAt"] = clock.GetUtcNow(),
@@ -145,6 +148,7 @@ public static class PersonalData
             ["deliberations"] = await RowsAsync(db, db.DeliberationParticipants.Where(x => x.MemberId == memberId), ct),
             ["calendarFeeds"] = await RowsAsync(db, db.CalendarFeeds.Where(x => x.MemberId == memberId), ct),
             ["notifications"] = await RowsAsync(db, db.Notifications.Where(x => x.MemberId == memberId || (x.UserId != null && userIds.Contains(x.UserId))).OrderBy(x => x.Id), ct),
+            ["mails"] = await RowsAsync(db, db.OutboxMails.Where(x => emails.Contains(x.To)).OrderBy(x => x.Id), ct),
         };
         return (doc, null);
     }
@@ -165,6 +169,7 @@ public static class PersonalData
                 "该委员仍在任，不能删除个人信息：在任委员的联系方式是履职所必需的。请在其届满或离任、资料中标为“不在任”后再办理。"));
 
         var now = clock.GetUtcNow();
+        var emails = await EmailsAsync(db, memberId, ct);
         var cleared = new List<string>();
         if (m.Phone.Length > 0) { m.Phone = ""; cleared.Add("phone"); }
         if (m.Email.Length > 0) { m.Email = ""; cleared.Add("email"); }
@@ -196,6 +201,7 @@ public static class PersonalData
         await db.SaveChangesAsync(ct);
         var scrubbed = await AuditRedaction.RedactAsync(db, nameof(Member), [memberId.ToString(CultureInfo.InvariantCulture)], MemberFields, ct);
         scrubbed += await AuditRedaction.RedactAsync(db, nameof(AppUser), accounts.Select(u => u.Id).ToList(), AccountFields, ct);
+        var mails = emails.Count == 0 ? 0 : await db.OutboxMails.Where(x => emails.Contains(x.To)).ExecuteDeleteAsync(ct);
         foreach (var (oldName, newName) in renames.Where(r => r.Old.Length > 0))
             await db.AuditEntries.Where(a => a.UserName == oldName).ExecuteUpdateAsync(s => s.SetProperty(a => a.UserName, newName), ct);
         db.AuditEntries.Add(new AuditEntry
@@ -207,11 +213,20 @@ public static class PersonalData
                 ["ClearedFields"] = new { @new = cleared },
                 ["AccountsDisabled"] = new { @new = accounts.Count },
                 ["AuditRowsScrubbed"] = new { @new = scrubbed },
+                ["MailsDeleted"] = new { @new = mails },
             }, AuditInterceptor.Json),
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return (new ErasureResult(memberId, cleared, accounts.Count, scrubbed), null);
+        return (new ErasureResult(memberId, cleared, accounts.Count, scrubbed, mails), null);
+    }
+
+    /// <summary>The member's e-mail addresses: the profile's and the accounts' (non-empty, distinct).</summary>
+    private static async Task<List<string>> EmailsAsync(AppDbContext db, int memberId, CancellationToken ct)
+    {
+        var emails = await db.Users.AsNoTracking().Where(u => u.MemberId == memberId && u.Email != null && u.Email != "").Select(u => u.Email!).ToListAsync(ct);
+        emails.AddRange(await db.Members.AsNoTracking().Where(m => m.Id == memberId && m.Email != "").Select(m => m.Email).ToListAsync(ct));
+        return emails.Distinct().ToList();
     }
 
     private static async Task<List<Dictionary<string, object?>>> RowsAsync<T>(AppDbContext db, IQueryable<T> query, CancellationToken ct) where T : class

@@ -49,7 +49,8 @@ public abstract class PersonalDataTests(AppFactory app)
             Assert.Equal(JsonValueKind.Array, doc.GetProperty(section).ValueKind);
         Assert.Contains("第四十五条", doc.GetProperty("legalBasis").GetString());
 
-        var download = await own.GetAsync($"/api/members/{id}/personal-data?download=true");
+        var download = await (await app.SignedInPageClientAsync("member.520201")).GetAsync($"/api/members/{id}/personal-data?download=true"); // the page's button: cookie
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
         Assert.EndsWith(".json", download.Content.Headers.ContentDisposition?.FileNameStar);
 
@@ -97,6 +98,10 @@ public abstract class PersonalDataTests(AppFactory app)
             u.Email = "erase-me@example.cn";
             u.NormalizedEmail = "ERASE-ME@EXAMPLE.CN";
             u.PhoneNumber = "13912345678";
+            db.OutboxMails.Add(new Xieshang.Web.Infrastructure.Notifications.OutboxMail
+            {
+                To = "erase-me@example.cn", ToName = m.Name, Subject = "会议通知", Body = "请按时参加。", CreatedAt = DateTimeOffset.UtcNow, NextAttemptAt = DateTimeOffset.UtcNow,
+            });
             for (var i = 0; i < 3; i++)
                 db.DutyRecords.Add(new DutyRecord
                 {
@@ -109,6 +114,8 @@ public abstract class PersonalDataTests(AppFactory app)
         });
         var self = await app.ClientAsAsync(login);
         var staff = await app.ClientAsAsync("staff.520201");
+        var export = await self.GetFromJsonAsync<JsonElement>($"/api/members/{id}/personal-data");
+        Assert.Contains(export.GetProperty("mails").EnumerateArray(), x => x.GetProperty("subject").GetString() == "会议通知");
         var name = await app.WithDbAsync(db => db.Members.Where(m => m.Id == id).Select(m => m.Name).SingleAsync());
 
         // Still serving: 409 with the reason, nothing changed.
@@ -139,6 +146,8 @@ public abstract class PersonalDataTests(AppFactory app)
         Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
         var result = await erased.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, result.GetProperty("accountsDisabled").GetInt32());
+        Assert.Equal(1, result.GetProperty("mailsDeleted").GetInt32());
+        Assert.False(await app.WithDbAsync(db => db.OutboxMails.AnyAsync(x => x.To == "erase-me@example.cn")));
         Assert.Equal(["phone", "email", "birthMonth", "workUnit"], result.GetProperty("clearedFields").EnumerateArray().Select(f => f.GetString()!).ToArray());
 
         var after = await app.WithDbAsync(async db =>
