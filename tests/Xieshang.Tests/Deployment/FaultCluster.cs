@@ -295,6 +295,7 @@ public sealed class FaultCluster : IAsyncLifetime
         ["ConnectionStrings__Default"] = ConnectionString,
         ["Bootstrap__Demo"] = "true",
         ["Bootstrap__DemoPassword"] = DemoPassword,
+        ["Bootstrap__DemoProposals"] = "false", // as the other tests' demo: a quicker migrate, nothing here needs them
         ["Bootstrap__AdminPassword"] = AdminPassword,
         ["Files__Path"] = UploadPath,
         ["Smtp__PickupDirectory"] = Path.Combine(_root, "mail"),
