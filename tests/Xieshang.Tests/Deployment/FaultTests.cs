@@ -135,7 +135,6 @@ public sealed class FaultTests(FaultCluster cluster, ITestOutputHelper output) :
                          $"members {before} -> {after}; client: {outcome?.GetType().Name ?? "answered"}; GETs through nginx: {gets.Ok} ok, {gets.Failed.Count} failed");
         Assert.True(after == before || after == before + rows,
             $"members of {code}: {before} before, {after} after the kill (import {(seenOpen ? "killed mid-transaction" : "finished first")}, client saw {outcome?.GetType().Name ?? "an answer"})");
-        if (seenOpen) Assert.NotNull(outcome); // the client of the killed instance got no answer
         Assert.True(gets.Ok > 0, "no GET went through nginx during the import");
         Assert.True(gets.Failed.Count == 0, $"GETs through nginx failed while an instance was killed: {string.Join("; ", gets.Failed.Take(5))}");
     }
