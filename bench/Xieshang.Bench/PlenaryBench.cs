@@ -342,7 +342,10 @@ public static class PlenaryBench
                               $"{Stats.F(Stats.Percentile(ok, 99))} | {Stats.F(ok.Count > 0 ? ok[^1] : double.NaN)} | {g.Count(x => x.Status is not (200 or 201))} |");
         }
         var all = r.Samples.Where(x => x.Status is 200 or 201).Select(x => x.Ms).Order().ToList();
-        var late = r.Samples.Select(x => (x.Sent - x.Scheduled) * 1000).Order().ToList();
+        // Lateness of the calls with a fixed schedule (sign-ins, dashboards, boards): the load generator's own delay. A check-in
+        // or a proposal step waits for the member's sign-in answer, so it is late when that answer was slow.
+        var late = r.Samples.Where(x => x.Endpoint.Contains("login") || x.Endpoint.Contains("duty") || x.Endpoint.Contains("board"))
+            .Select(x => (x.Sent - x.Scheduled) * 1000).Order().ToList();
         Console.WriteLine($"| all | {Stats.N(r.Samples.Count)} | {Stats.F(r.Samples.Count / r.Seconds, 1)} | {Stats.F(Stats.Percentile(all, 50))} | {Stats.F(Stats.Percentile(all, 95))} | " +
                           $"{Stats.F(Stats.Percentile(all, 99))} | {Stats.F(all.Count > 0 ? all[^1] : double.NaN)} | {r.Samples.Count(x => x.Status is not (200 or 201))} |");
         Console.WriteLine();
@@ -360,7 +363,7 @@ public static class PlenaryBench
         Console.WriteLine($"| bench (load generator) | {Stats.F(r.BenchCpu)} | {Share(r.BenchCpu)} | | | |");
         Console.WriteLine($"| other processes (builds, tests of others) | {Stats.F(r.OtherCpu)} | {Share(r.OtherCpu)} | | | |");
         Console.WriteLine();
-        Console.WriteLine($"sent late against the schedule: p50 {Stats.F(Stats.Percentile(late, 50))} ms, p99 {Stats.F(Stats.Percentile(late, 99))} ms; " +
+        Console.WriteLine($"sign-ins, dashboards and boards sent late against the schedule: p50 {Stats.F(Stats.Percentile(late, 50))} ms, p99 {Stats.F(Stats.Percentile(late, 99))} ms; " +
                           $"machine busy before the start {Stats.F(r.QuietCores, 2)} cores; {r.Check}");
     }
 
