@@ -105,7 +105,7 @@ public static class BackupCli
             File.Move(tmp, path, overwrite: true);
             var (tables, rows) = await DatabaseTables.CountAsync(target, ct);
             var report = new BackupReport(tables, rows, new FileInfo(path).Length, watch.Elapsed.TotalSeconds);
-            output.WriteLine($"已备份{Describe(target)}到 {path}：{Summary(report)}。");
+            output.WriteLine($"已备份{Describe(target)} 到 {path}：{Summary(report)}。");
             output.WriteLine("提示：上传文件夹（Files:Path）不在备份文件中，请用 tar 或 rsync 一并备份。");
             return 0;
         }
