@@ -249,16 +249,17 @@ public static class DoorsBench
 
     private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    /// <summary>A request with the bearer <paramref name="token"/> and, unless null, <paramref name="body"/> as JSON.</summary>
-    internal static HttpRequestMessage Request(HttpMethod method, string path, string token, object? body)
+    /// <summary>A request with the bearer <paramref name="token"/> (none when null) and, unless null, <paramref name="body"/> as JSON.</summary>
+    internal static HttpRequestMessage Request(HttpMethod method, string path, string? token, object? body)
     {
         var req = new HttpRequestMessage(method, path);
-        req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null) req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null) req.Content = JsonContent.Create(body);
         return req;
     }
 
-    private static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, string path, string token, object body)
+    /// <summary>Sends a JSON request and reads the JSON answer; anything but a success status throws with the answer's text.</summary>
+    internal static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, string path, string? token, object body)
     {
         using var req = Request(method, path, token, body);
         using var res = await http.SendAsync(req);

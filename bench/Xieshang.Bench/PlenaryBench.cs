@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -161,7 +160,7 @@ public static class PlenaryBench
         var texts = proposers.Keys.ToDictionary(id => id, _ => corpus.Next(rng));
 
         var startsAt = DateTimeOffset.UtcNow.AddMinutes(60);
-        var plenary = await SendAsync<IdAnswer>(http, HttpMethod.Post, "/api/activities", admin, new
+        var plenary = await DoorsBench.SendAsync<IdAnswer>(http, HttpMethod.Post, "/api/activities", admin, new
         {
             title = $"政协贵州省第十三届委员会第{n + 2}次全体会议（基准测试）",
             type = "plenary",
@@ -188,8 +187,7 @@ public static class PlenaryBench
         {
             var wait = scheduled - clock.Elapsed.TotalSeconds;
             if (wait > 0) await Task.Delay(TimeSpan.FromSeconds(wait));
-            using var req = DoorsBench.Request(method, path, token!, body);
-            if (token is null) req.Headers.Authorization = null;
+            using var req = DoorsBench.Request(method, path, token, body);
             var sent = clock.Elapsed.TotalSeconds;
             var t0 = Stopwatch.GetTimestamp();
             try
@@ -414,16 +412,7 @@ public static class PlenaryBench
     }
 
     private static async Task<string> LoginAsync(HttpClient http, string userName, string password) =>
-        (await SendAsync<TokenAnswer>(http, HttpMethod.Post, "/api/auth/login", null, new { userName, password })).AccessToken;
-
-    private static async Task<T> SendAsync<T>(HttpClient http, HttpMethod method, string path, string? token, object body)
-    {
-        using var req = DoorsBench.Request(method, path, token!, body);
-        if (token is null) req.Headers.Authorization = null;
-        using var res = await http.SendAsync(req);
-        if (!res.IsSuccessStatusCode) throw new InvalidOperationException($"{method} {path}: {(int)res.StatusCode} {await res.Content.ReadAsStringAsync()}");
-        return (await res.Content.ReadFromJsonAsync<T>(Json))!;
-    }
+        (await DoorsBench.SendAsync<TokenAnswer>(http, HttpMethod.Post, "/api/auth/login", null, new { userName, password })).AccessToken;
 
     /// <summary>Parses <c>--instances 1|2|both</c> and the other options of <c>plenary</c>.</summary>
     public static PlenaryOptions Parse(Func<string, string?> opt)
