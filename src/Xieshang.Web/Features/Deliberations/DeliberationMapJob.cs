@@ -78,17 +78,8 @@ public static class DeliberationMaps
         if (!Running.TryAdd(key, 0)) return false;
         try
         {
-            var lease = LeaseName(deliberationId);
-            if (!await JobLeases.TryAcquireAsync(db, lease, LeaseTime, clock, ct)) return false;
-            try
-            {
-                await ComputeAndStoreAsync(db, deliberationId, clock, ct);
-                return true;
-            }
-            finally
-            {
-                await JobLeases.ReleaseAsync(db, lease, CancellationToken.None);
-            }
+            return await JobLeases.RunExclusiveAsync(db, LeaseName(deliberationId), LeaseTime, clock,
+                () => ComputeAndStoreAsync(db, deliberationId, clock, ct), ct);
         }
         finally
         {
@@ -180,28 +171,12 @@ public sealed class DeliberationMapJob(IServiceScopeFactory scopes, IOptions<Del
                 log.LogError(e, "Demo deliberation could not be created");
             }
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.MapPollMilliseconds), clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+        // Every tick after the first period; a failing computation is logged and tried again at the next tick.
+        await PeriodicJob.RunAsync(clock, TimeSpan.FromMilliseconds(options.Value.MapPollMilliseconds), runAtStart: false,
+            stop => PeriodicJob.RunSafelyAsync(scopes, log, "opinion-maps", async (db, ct) =>
             {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                    var done = await DeliberationMaps.RunOnceAsync(db, clock, options.Value, stoppingToken);
-                    if (done.Count > 0) log.LogDebug("Opinion maps recomputed: {Ids}", done);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // A database hiccup or a failing computation must not end the loop: log it and try at the next tick.
-                    log.LogError(e, "Opinion map job failed");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
+                var done = await DeliberationMaps.RunOnceAsync(db, clock, options.Value, ct);
+                if (done.Count > 0) log.LogDebug("Opinion maps recomputed: {Ids}", done);
+            }, stop), stoppingToken);
     }
 }

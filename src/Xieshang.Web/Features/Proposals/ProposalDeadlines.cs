@@ -222,45 +222,16 @@ public sealed class ProposalDeadlineJob(
     public static readonly TimeSpan Every = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!jobs.Value.Jobs) return;
-        using var timer = new PeriodicTimer(Every, clock);
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => !jobs.Value.Jobs ? Task.CompletedTask
+        : PeriodicJob.RunAsync(clock, Every, runAtStart: true, stop => PeriodicJob.RunSafelyAsync(scopes, log, Lease, async (db, ct) =>
         {
-            do await RunSafelyAsync(stoppingToken);
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
-
-    private async Task RunSafelyAsync(CancellationToken stop)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            if (!await ProposalDeadlines.AnyDueAsync(db, clock, options.Value, stop)) return;
-            if (!await JobLeases.TryAcquireAsync(db, Lease, LeaseTime, clock, stop)) return;
-            try
+            if (!await ProposalDeadlines.AnyDueAsync(db, clock, options.Value, ct)) return;
+            await JobLeases.RunExclusiveAsync(db, Lease, LeaseTime, clock, async () =>
             {
-                var r = await ProposalDeadlines.RunAsync(db, clock, options.Value, stop);
+                var r = await ProposalDeadlines.RunAsync(db, clock, options.Value, ct);
                 if (r.Reminded.Count + r.Overdue.Count + r.CoSigningExpired > 0)
                     log.LogInformation("Proposal deadlines: {Reminded} reminders, {Overdue} overdue notices, {Expired} co-signing windows closed",
                         r.Reminded.Count, r.Overdue.Count, r.CoSigningExpired);
-            }
-            finally
-            {
-                await JobLeases.ReleaseAsync(db, Lease, CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (!stop.IsCancellationRequested)
-        {
-            // A database hiccup must not end the loop: log it and try again at the next tick.
-            log.LogError(e, "Proposal deadline job failed");
-        }
-    }
+            }, ct);
+        }, stop), stoppingToken);
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Xieshang.Web.Infrastructure.Data;
+using Xieshang.Web.Infrastructure.Jobs;
 using Xieshang.Web.Infrastructure.Notifications;
 
 namespace Xieshang.Web.Features.Proposals;
@@ -429,33 +430,13 @@ public sealed class SimilarIndexRefresher(IServiceScopeFactory scopes, SimilarIn
     /// <summary>Seconds between refreshes.</summary>
     public const int IntervalSeconds = 5;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!jobs.Value.Jobs) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(IntervalSeconds), clock);
-        try
-        {
-            do
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => !jobs.Value.Jobs ? Task.CompletedTask
+        : PeriodicJob.RunAsync(clock, TimeSpan.FromSeconds(IntervalSeconds), runAtStart: true,
+            stop => PeriodicJob.RunSafelyAsync(scopes, log, "similar-index", async (db, ct) =>
             {
-                try
-                {
-                    await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                    var start = clock.GetTimestamp();
-                    var n = await index.RefreshAsync(db, stoppingToken);
-                    if (n > 0) log.LogInformation("Similar index: {Changed} proposals refreshed in {Ms} ms ({Count} indexed)", n,
-                        (int)clock.GetElapsedTime(start).TotalMilliseconds, index.Count);
-                }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-                {
-                    log.LogError(e, "Similar index refresh failed");
-                }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+                var start = clock.GetTimestamp();
+                var n = await index.RefreshAsync(db, ct);
+                if (n > 0) log.LogInformation("Similar index: {Changed} proposals refreshed in {Ms} ms ({Count} indexed)", n,
+                    (int)clock.GetElapsedTime(start).TotalMilliseconds, index.Count);
+            }, stop), stoppingToken);
 }

@@ -64,6 +64,26 @@ public static class JobLeases
         return taken == 1;
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> while holding the lease <paramref name="name"/> (taken for <paramref name="duration"/>,
+    /// released afterwards even when the work throws). Returns false, without running it, when another live instance holds
+    /// the lease.
+    /// </summary>
+    public static async Task<bool> RunExclusiveAsync(AppDbContext db, string name, TimeSpan duration, TimeProvider clock,
+        Func<Task> work, CancellationToken ct = default)
+    {
+        if (!await TryAcquireAsync(db, name, duration, clock, ct)) return false;
+        try
+        {
+            await work();
+            return true;
+        }
+        finally
+        {
+            await ReleaseAsync(db, name, CancellationToken.None);
+        }
+    }
+
     /// <summary>Releases a lease this instance holds (no effect otherwise).</summary>
     public static Task ReleaseAsync(AppDbContext db, string name, CancellationToken ct = default) =>
         db.JobLeases.Where(x => x.Name == name && x.Holder == InstanceId)

@@ -25,50 +25,26 @@ public sealed class NotificationJobs(
     private static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan RunTime = TimeSpan.FromMinutes(4);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!jobs.Value.Jobs) return;
+        if (!jobs.Value.Jobs) return Task.CompletedTask;
         var reminderEvery = TimeSpan.FromSeconds(jobs.Value.ReminderCheckSeconds);
         var nextReminders = clock.GetUtcNow();
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(smtp.Value.PollSeconds), clock);
-        try
+        return PeriodicJob.RunAsync(clock, TimeSpan.FromSeconds(smtp.Value.PollSeconds), runAtStart: true, async stop =>
         {
-            do
+            await PeriodicJob.RunSafelyAsync(scopes, log, "mail", SendMailAsync, stop);
+            if (clock.GetUtcNow() >= nextReminders)
             {
-                await RunSafelyAsync("mail", SendMailAsync, stoppingToken);
-                if (clock.GetUtcNow() >= nextReminders)
-                {
-                    nextReminders = clock.GetUtcNow() + reminderEvery;
-                    await RunSafelyAsync("reminders", SendRemindersAsync, stoppingToken);
-                }
+                nextReminders = clock.GetUtcNow() + reminderEvery;
+                await PeriodicJob.RunSafelyAsync(scopes, log, "reminders", SendRemindersAsync, stop);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
-
-    private async Task RunSafelyAsync(string job, Func<AppDbContext, CancellationToken, Task> work, CancellationToken stop)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await work(scope.ServiceProvider.GetRequiredService<AppDbContext>(), stop);
-        }
-        catch (Exception e) when (!stop.IsCancellationRequested)
-        {
-            // A database hiccup must not end the loop: log it and try again at the next tick.
-            log.LogError(e, "Notification job {Job} failed", job);
-        }
+        }, stoppingToken);
     }
 
     private async Task SendMailAsync(AppDbContext db, CancellationToken stop)
     {
         if (!await sender.AnyDueAsync(db, stop)) return;
-        if (!await JobLeases.TryAcquireAsync(db, MailLease, LeaseTime, clock, stop)) return;
-        try
+        await JobLeases.RunExclusiveAsync(db, MailLease, LeaseTime, clock, async () =>
         {
             using var deadline = new CancellationTokenSource(RunTime, clock);
             using var both = CancellationTokenSource.CreateLinkedTokenSource(stop, deadline.Token);
@@ -79,25 +55,16 @@ public sealed class NotificationJobs(
                 if (r != MailBatchResult.Empty) log.LogInformation("Mail: {Sent} sent, {Failed} to retry, {GaveUp} given up", r.Sent, r.Failed, r.GaveUp);
             }
             while (r.Sent + r.Failed + r.GaveUp >= smtp.Value.BatchSize && r.Sent > 0 && !both.IsCancellationRequested);
-        }
-        finally
-        {
-            await JobLeases.ReleaseAsync(db, MailLease, CancellationToken.None);
-        }
+        }, stop);
     }
 
     private async Task SendRemindersAsync(AppDbContext db, CancellationToken stop)
     {
         if ((await ActivityReminders.DueAsync(db, clock.GetUtcNow(), activities.Value, stop)).Count == 0) return;
-        if (!await JobLeases.TryAcquireAsync(db, ReminderLease, LeaseTime, clock, stop)) return;
-        try
+        await JobLeases.RunExclusiveAsync(db, ReminderLease, LeaseTime, clock, async () =>
         {
             var reminded = await ActivityReminders.SendDueAsync(db, clock, activities.Value, stop);
             if (reminded.Count > 0) log.LogInformation("Activity reminders sent for {Count} activities: {Ids}", reminded.Count, reminded);
-        }
-        finally
-        {
-            await JobLeases.ReleaseAsync(db, ReminderLease, CancellationToken.None);
-        }
+        }, stop);
     }
 }

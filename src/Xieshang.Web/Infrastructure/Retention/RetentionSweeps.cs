@@ -190,36 +190,12 @@ public sealed class RetentionJob(
     /// <summary>The upload folder as <see cref="FileStore"/> resolves it.</summary>
     public static string UploadRoot(IWebHostEnvironment env, FileStoreOptions files) => Path.GetFullPath(Path.Combine(env.ContentRootPath, files.Path));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!jobs.Value.Jobs) return;
-        try
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => !jobs.Value.Jobs ? Task.CompletedTask
+        : PeriodicJob.RunAsync(clock, Every, runAtStart: true, stop => PeriodicJob.RunSafelyAsync(scopes, log, "retention", async (db, ct) =>
         {
-            await Task.Delay(FirstLook, clock, stoppingToken);
-            using var timer = new PeriodicTimer(Every, clock);
-            do await RunSafelyAsync(stoppingToken);
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
-
-    private async Task RunSafelyAsync(CancellationToken stop)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var r = await RetentionSweeps.RunDailyAsync(db, clock, options.Value, UploadRoot(env, files.Value), stop);
+            var r = await RetentionSweeps.RunDailyAsync(db, clock, options.Value, UploadRoot(env, files.Value), ct);
             if (r is not null)
                 log.LogInformation("Retention: {Audit} audit entries deleted, {Messages} studio messages cleared, {Files} orphan files deleted",
                     r.AuditRemoved, r.MessagesCleared, r.FilesRemoved);
-        }
-        catch (Exception e) when (!stop.IsCancellationRequested)
-        {
-            log.LogError(e, "Retention job failed");
-        }
-    }
+        }, stop), stoppingToken, firstDelay: FirstLook);
 }
