@@ -71,6 +71,23 @@ public static class TelemetrySetup
                 .AddRuntimeInstrumentation()
                 .AddMeter("Npgsql")
                 .AddOtlpExporter(o => Configure(o, "/v1/metrics")));
+        builder.Services.AddHostedService<FlushOnStop>();
         return builder;
+    }
+
+    /// <summary>
+    /// Exports what is still buffered (spans are batched for up to 5 s, metrics collected every 60 s) when the host
+    /// stops, while every service the exporter uses is still alive — a restart or SIGTERM loses no telemetry.
+    /// </summary>
+    private sealed class FlushOnStop(TracerProvider tracer, MeterProvider meter) : IHostedService
+    {
+        public Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken ct)
+        {
+            tracer.ForceFlush(5000);
+            meter.ForceFlush(5000);
+            return Task.CompletedTask;
+        }
     }
 }
