@@ -43,6 +43,8 @@ try
     builder.AddFileStore();
     Xieshang.Web.Infrastructure.Retention.RetentionSweeps.AddRetention(builder);
     app = builder.Build();
+    // Options validated on start (ranges, required keys) are checked here already, so the CLI verbs refuse bad settings too.
+    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
     if (args.Contains("migrate"))
@@ -59,10 +61,9 @@ try
     if (args is ["backup" or "restore", ..])
         return await Xieshang.Web.Infrastructure.Backup.BackupCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 }
-catch (ConfigurationProblemException e)
+catch (Exception e) when (IsSettingsProblem(e))
 {
-    Console.Error.WriteLine($"Xieshang cannot start: {e.Message}");
-    return 1;
+    return CannotStart(e);
 }
 
 app.UseAppWeb();
@@ -102,13 +103,32 @@ try
 {
     await DatabaseInitializer.InitializeAsync(app.Services, migrate: app.Configuration.GetValue("Database:MigrateOnStartup", true));
 }
-catch (ConfigurationProblemException e)
+catch (Exception e) when (IsSettingsProblem(e))
 {
-    Console.Error.WriteLine($"Xieshang cannot start: {e.Message}");
+    return CannotStart(e);
+}
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (IsSettingsProblem(e))
+{
+    return CannotStart(e);
+}
+return 0;
+
+// A settings problem stops start-up with one line on standard error and exit code 1, never a stack trace: a checked
+// configuration problem, an option out of its range (validated on start, e.g. Retention:AuditLogDays below 180), or a
+// value the configuration binder cannot convert (Security:TokenMinutes=abc).
+static bool IsSettingsProblem(Exception e) => e is ConfigurationProblemException or Microsoft.Extensions.Options.OptionsValidationException
+    || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
+
+static int CannotStart(Exception e)
+{
+    var message = e is Microsoft.Extensions.Options.OptionsValidationException v ? string.Join(" ", v.Failures) : e.Message;
+    Console.Error.WriteLine($"Xieshang cannot start: {message}");
     return 1;
 }
-await app.RunAsync();
-return 0;
 
 /// <summary>Entry point; public for <c>WebApplicationFactory&lt;Program&gt;</c> in the tests.</summary>
 public partial class Program;

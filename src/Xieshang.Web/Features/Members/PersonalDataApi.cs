@@ -49,6 +49,6 @@ public static class PersonalDataApi
             if (!await antiforgery.IsRequestValidAsync(ctx)) return Results.Redirect($"/members/{id}?erased=refused-400#personal-data");
             var (_, error) = await PersonalData.EraseAsync(db, user, id, clock, ct);
             return Results.Redirect(error is null ? $"/members/{id}?erased=done#personal-data" : $"/members/{id}?erased=refused-{error.Status}#personal-data");
-        }).RequireAuthorization(Policies.SignedIn);
+        }).RequireAuthorization(Policies.SignedIn).ExcludeFromDescription();
     }
 }

@@ -6,7 +6,10 @@ namespace Xieshang.Web.Infrastructure.Audit;
 /// <summary>
 /// One audited event: a sign-in (successful or not) or a change to an entity. Written by
 /// <see cref="AuditInterceptor"/> in the same transaction as the change; never updated or deleted
-/// through the product (<see cref="Data.AppDbContext"/> refuses it).
+/// through tracked edits (<see cref="Data.AppDbContext"/> refuses it). Two set-based exceptions, both audited themselves:
+/// the retention sweep deletes entries older than <c>Retention:AuditLogDays</c> (<see cref="Retention.RetentionSweeps"/>),
+/// and a member's erasure replaces the erased personal values in their rows by 「（已清除）」
+/// (<see cref="Features.Members.PersonalData"/>).
 /// </summary>
 public sealed class AuditEntry
 {

@@ -34,7 +34,8 @@ public static class PeriodicJob
 
     /// <summary>
     /// Runs <paramref name="work"/> once in a new DI scope with its <see cref="AppDbContext"/>. An exception (a database
-    /// hiccup, a failing computation) is logged as "Job {job} failed" and swallowed, unless the host is stopping.
+    /// hiccup, a failing computation) is logged as "Job {job} failed" and swallowed, unless the host is stopping; a database
+    /// outage (<see cref="Http.DatabaseOutage.IsConnectionFailure"/>) is one warning line without the stack trace.
     /// </summary>
     public static async Task RunSafelyAsync(IServiceScopeFactory scopes, ILogger log, string job,
         Func<AppDbContext, CancellationToken, Task> work, CancellationToken stop)
@@ -43,6 +44,11 @@ public static class PeriodicJob
         {
             await using var scope = scopes.CreateAsyncScope();
             await work(scope.ServiceProvider.GetRequiredService<AppDbContext>(), stop);
+        }
+        catch (Exception e) when (!stop.IsCancellationRequested && Http.DatabaseOutage.IsConnectionFailure(e))
+        {
+            // The database is away (stopped, restarting): one line a tick, not a stack trace; the job runs again at the next tick.
+            log.LogWarning("Job {Job} skipped: the database is unreachable ({Error})", job, e.GetBaseException().Message);
         }
         catch (Exception e) when (!stop.IsCancellationRequested)
         {
