@@ -171,8 +171,11 @@ public static class WebSetup
     private static async Task WriteErrorAsync(HttpContext ctx)
     {
         // The database is unreachable (or dropped the connection): 503, and fresh connections from now on.
-        var outage = DatabaseOutage.IsConnectionFailure(ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error);
-        if (outage) DatabaseOutage.ClearPools();
+        // An exhausted pool (overload) is a 503 too, but its healthy connections are kept.
+        var error = ctx.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+        var outage = DatabaseOutage.IsConnectionFailure(error);
+        var busy = outage && DatabaseOutage.IsPoolExhausted(error);
+        if (outage && !busy) DatabaseOutage.ClearPools();
         if (!IsApi(ctx))
         {
             // A status page that failed itself is answered in place (no redirect loop).
@@ -184,7 +187,7 @@ public static class WebSetup
         }
         if (outage)
         {
-            await DatabaseOutage.WriteApiAsync(ctx);
+            await DatabaseOutage.WriteApiAsync(ctx, busy);
             return;
         }
         ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;

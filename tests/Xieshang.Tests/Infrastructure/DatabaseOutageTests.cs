@@ -200,6 +200,15 @@ public sealed class DatabaseOutageClassificationTests
     }
 
     [Fact]
+    public void An_exhausted_pool_is_a_503_whose_pools_are_kept()
+    {
+        var exhausted = new NpgsqlException("The connection pool has been exhausted, either raise 'Max Pool Size' (currently 8) or 'Timeout' (currently 15 seconds) in your connection string.", new TimeoutException());
+        Assert.True(DatabaseOutage.IsConnectionFailure(exhausted));
+        Assert.True(DatabaseOutage.IsPoolExhausted(new InvalidOperationException("wrapped", exhausted)));
+        Assert.False(DatabaseOutage.IsPoolExhausted(new NpgsqlException("Failed to connect", new SocketException((int)SocketError.ConnectionRefused))));
+    }
+
+    [Fact]
     public void Other_errors_do_not_count()
     {
         Assert.False(DatabaseOutage.IsConnectionFailure(new InvalidOperationException("bug")));

@@ -21,6 +21,11 @@ public static class DatabaseOutage
     public const string Title = "服务暂不可用";
     /// <summary>Problem detail of the 503 answer.</summary>
     public const string Detail = "数据库暂时无法连接，请稍后再试。";
+    /// <summary>
+    /// Problem detail of the 503 answer when the database is up but every pooled connection stayed busy for the
+    /// connection string's <c>Timeout</c> (overload, not an outage).
+    /// </summary>
+    public const string BusyDetail = "服务器繁忙，请稍后再试。";
     /// <summary>Seconds in the <c>Retry-After</c> header of the 503 answer.</summary>
     public const int RetryAfterSeconds = 5;
 
@@ -51,6 +56,20 @@ public static class DatabaseOutage
     }
 
     /// <summary>
+    /// True when <paramref name="error"/> is Npgsql's "connection pool has been exhausted" (every connection busy for
+    /// the whole <c>Timeout</c>): answered 503 like an outage, but the pools are not cleared, since under overload
+    /// that would only close healthy connections and make every request open a new one.
+    /// </summary>
+    public static bool IsPoolExhausted(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+            if (e is NpgsqlException { InnerException: TimeoutException } npg
+                && npg.Message.Contains("pool has been exhausted", StringComparison.OrdinalIgnoreCase))
+                return true;
+        return false;
+    }
+
+    /// <summary>
     /// Drops every pooled Npgsql connection (idle ones are closed, busy ones are discarded when returned), so the
     /// next request opens a fresh connection instead of failing on one that died with the server.
     /// </summary>
@@ -58,16 +77,17 @@ public static class DatabaseOutage
 
     /// <summary>
     /// Answers an API request that failed on the database: 503, <c>Retry-After: 5</c> and the Chinese problem
-    /// body. The caller has already cleared the response (the exception handler does).
+    /// body (<see cref="Detail"/>, or <see cref="BusyDetail"/> when <paramref name="busy"/>: the pool was exhausted).
+    /// The caller has already cleared the response (the exception handler does).
     /// </summary>
-    public static async Task WriteApiAsync(HttpContext ctx)
+    public static async Task WriteApiAsync(HttpContext ctx, bool busy = false)
     {
         ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         ctx.Response.Headers.RetryAfter = RetryAfterSeconds.ToString();
         await ctx.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = ctx,
-            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = Title, Detail = Detail },
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = Title, Detail = busy ? BusyDetail : Detail },
         });
     }
 

@@ -35,8 +35,8 @@ public static class Health
 /// <summary>
 /// Readiness of the database: a connection opens and <c>__EFMigrationsHistory</c> lists every migration of this
 /// build. Unhealthy (with the reason in the check's description, for the logs, not in the response) when the
-/// server cannot be reached or migrations are pending. A connection failure also clears Npgsql's pools (see
-/// <see cref="DatabaseOutage"/>), so readiness returns as soon as the server is back.
+/// server cannot be reached or migrations are pending. A connection failure (not an exhausted pool) also clears
+/// Npgsql's pools (see <see cref="DatabaseOutage"/>), so readiness returns as soon as the server is back.
 /// </summary>
 public sealed class DatabaseReadyCheck(AppDbContext db) : IHealthCheck
 {
@@ -44,10 +44,15 @@ public sealed class DatabaseReadyCheck(AppDbContext db) : IHealthCheck
     {
         try
         {
-            if (!await db.Database.CanConnectAsync(ct))
+            try
             {
-                DatabaseOutage.ClearPools();
-                return HealthCheckResult.Unhealthy("The database cannot be reached.");
+                await db.Database.OpenConnectionAsync(ct);
+                await db.Database.CloseConnectionAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (DatabaseOutage.IsConnectionFailure(e) && !DatabaseOutage.IsPoolExhausted(e)) DatabaseOutage.ClearPools();
+                return HealthCheckResult.Unhealthy("The database cannot be reached.", e);
             }
             var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
             return pending.Count == 0
@@ -56,7 +61,7 @@ public sealed class DatabaseReadyCheck(AppDbContext db) : IHealthCheck
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (DatabaseOutage.IsConnectionFailure(e)) DatabaseOutage.ClearPools();
+            if (DatabaseOutage.IsConnectionFailure(e) && !DatabaseOutage.IsPoolExhausted(e)) DatabaseOutage.ClearPools();
             return HealthCheckResult.Unhealthy("The database check failed.", e);
         }
     }
