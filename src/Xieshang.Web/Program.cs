@@ -57,6 +57,10 @@ try
     if (args is ["consensus", ..])
         return await ConsensusCli.RunAsync(app.Services, args, Console.Out, Console.Error);
 
+    // CLI verb: `-- reset-admin` sets admin's password to Bootstrap:AdminPassword (or a generated one) and unlocks it (Infrastructure/Auth/AdminPasswordCli.cs).
+    if (args is ["reset-admin", ..])
+        return await AdminPasswordCli.RunAsync(app.Services, Console.Out, Console.Error);
+
     // CLI verbs: `-- backup <file> [--force]` / `-- restore <file> [--force]` (Infrastructure/Backup/BackupCli.cs), then exit.
     if (args is ["backup" or "restore", ..])
         return await Xieshang.Web.Infrastructure.Backup.BackupCli.RunAsync(app.Services, args, Console.Out, Console.Error);
