@@ -141,8 +141,9 @@ public abstract class CalendarPageTests(AppFactory app)
     [Fact]
     public async Task Month_week_and_list_place_an_activity_on_its_china_day_with_chinese_labels()
     {
-        // 17:00 UTC on 1 December is 01:00 on 2 December in China.
-        var at = new DateTimeOffset(2026, 12, 1, 17, 0, 0, TimeSpan.Zero);
+        // 17:00 UTC on 1 December is 01:00 on 2 December in China. A week far from today (1 December 2037 is a Tuesday, as in
+        // 2026): other tests' activities, placed relative to now, never land in it, so its empty days stay empty.
+        var at = new DateTimeOffset(2037, 12, 1, 17, 0, 0, TimeSpan.Zero);
         var title = Unique("跨零点常委会");
         var (id, _) = await TestActivities.CreateAsync(app, ActivityType.Standing, at, organizers: ["520201"], title: title);
         var cancelled = Unique("取消的协商会");
@@ -151,42 +152,42 @@ public abstract class CalendarPageTests(AppFactory app)
         var (pid, _) = await TestActivities.CreateAsync(app, ActivityType.Inspection, at.AddDays(2), organizers: ["520201"], status: ActivityStatus.Postponed, title: postponed);
         await app.WithDbAsync(async db =>
         {
-            (await db.Activities.FirstAsync(a => a.Id == pid)).OriginalStartsAt = new DateTimeOffset(2026, 11, 20, 1, 0, 0, TimeSpan.Zero);
+            (await db.Activities.FirstAsync(a => a.Id == pid)).OriginalStartsAt = new DateTimeOffset(2037, 11, 20, 1, 0, 0, TimeSpan.Zero);
             return await db.SaveChangesAsync();
         });
         var staff = await app.SignedInPageClientAsync("staff.520201");
 
-        var month = await staff.GetHtmlAsync("/calendar?view=month&date=2026-12-01");
+        var month = await staff.GetHtmlAsync("/calendar?view=month&date=2037-12-01");
         Assert.Contains("<h1>活动日历 · 钟山区政协</h1>", month);
-        Assert.Contains("2026年12月", month);
+        Assert.Contains("2037年12月", month);
         Assert.Contains(">周一</div>", month); // Monday first
         Assert.True(month.IndexOf(">周一</div>", StringComparison.Ordinal) < month.IndexOf(">周日</div>", StringComparison.Ordinal));
-        Assert.Contains(title, Cell(month, "2026-12-02"));
-        Assert.DoesNotContain(title, Cell(month, "2026-12-01"));
-        Assert.Contains("01:00", Cell(month, "2026-12-02"));
-        Assert.Contains("data-day=\"2026-11-30\"", month); // the grid starts on the Monday before 1 December
-        Assert.Contains("xs-cal-cancelled", Cell(month, "2026-12-03"));
+        Assert.Contains(title, Cell(month, "2037-12-02"));
+        Assert.DoesNotContain(title, Cell(month, "2037-12-01"));
+        Assert.Contains("01:00", Cell(month, "2037-12-02"));
+        Assert.Contains("data-day=\"2037-11-30\"", month); // the grid starts on the Monday before 1 December
+        Assert.Contains("xs-cal-cancelled", Cell(month, "2037-12-03"));
         Assert.Contains(">月</a>", month);
 
-        var week = await staff.GetHtmlAsync("/calendar?view=week&date=2026-12-01");
-        Assert.Contains(title, Cell(week, "2026-12-02"));
-        Assert.DoesNotContain(title, Cell(week, "2026-12-01"));
-        Assert.Contains("01:00–04:00", Cell(week, "2026-12-02"));
-        Assert.Contains("常委会议", Cell(week, "2026-12-02"));
-        Assert.Contains("市政协三楼会议室", Cell(week, "2026-12-02"));
-        Assert.Contains("已取消", Cell(week, "2026-12-03"));
-        Assert.Contains("已延期", Cell(week, "2026-12-04"));
-        Assert.Contains("原定 2026-11-20 09:00", Cell(week, "2026-12-04"));
-        Assert.Contains("无活动", Cell(week, "2026-12-06"));
+        var week = await staff.GetHtmlAsync("/calendar?view=week&date=2037-12-01");
+        Assert.Contains(title, Cell(week, "2037-12-02"));
+        Assert.DoesNotContain(title, Cell(week, "2037-12-01"));
+        Assert.Contains("01:00–04:00", Cell(week, "2037-12-02"));
+        Assert.Contains("常委会议", Cell(week, "2037-12-02"));
+        Assert.Contains("市政协三楼会议室", Cell(week, "2037-12-02"));
+        Assert.Contains("已取消", Cell(week, "2037-12-03"));
+        Assert.Contains("已延期", Cell(week, "2037-12-04"));
+        Assert.Contains("原定 2037-11-20 09:00", Cell(week, "2037-12-04"));
+        Assert.Contains("无活动", Cell(week, "2037-12-06"));
 
-        var list = await staff.GetHtmlAsync("/calendar?view=list&date=2026-12-01");
-        Assert.Contains("12月2日 周三", Cell(list, "2026-12-02"));
-        Assert.Contains($"href=\"/activities/{id}\"", Cell(list, "2026-12-02"));
-        Assert.Contains("2026年12月1日星期二 起", list);
+        var list = await staff.GetHtmlAsync("/calendar?view=list&date=2037-12-01");
+        Assert.Contains("12月2日 周三", Cell(list, "2037-12-02"));
+        Assert.Contains($"href=\"/activities/{id}\"", Cell(list, "2037-12-02"));
+        Assert.Contains("2037年12月1日星期二 起", list);
 
-        var english = await staff.GetHtmlAsync("/calendar?view=week&date=2026-12-01&culture=en");
+        var english = await staff.GetHtmlAsync("/calendar?view=week&date=2037-12-01&culture=en");
         Assert.Contains("Activity calendar", english);
-        Assert.Contains("Cancelled", Cell(english, "2026-12-03"));
+        Assert.Contains("Cancelled", Cell(english, "2037-12-03"));
     }
 
     [Fact]
