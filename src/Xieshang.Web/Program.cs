@@ -43,8 +43,10 @@ try
     builder.AddFileStore();
     Xieshang.Web.Infrastructure.Retention.RetentionSweeps.AddRetention(builder);
     app = builder.Build();
-    // Options validated on start (ranges, required keys) are checked here already, so the CLI verbs refuse bad settings too.
-    app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
+    // Options validated on start (ranges, required keys) are checked before anything touches the database, for the web
+    // host and the CLI verbs alike (the verbs never start the host). Under WebApplicationFactory the host's own start
+    // validates them and the exception reaches the test.
+    if (!InTestHost(app)) app.Services.GetRequiredService<Microsoft.Extensions.Options.IStartupValidator>().Validate();
 
     // CLI verb: `dotnet run --project src/Xieshang.Web -- migrate` applies migrations and reference data, then exits.
     if (args.Contains("migrate"))
@@ -107,7 +109,7 @@ try
 {
     await DatabaseInitializer.InitializeAsync(app.Services, migrate: app.Configuration.GetValue("Database:MigrateOnStartup", true));
 }
-catch (Exception e) when (IsSettingsProblem(e))
+catch (Exception e) when (e is ConfigurationProblemException || (IsSettingsProblem(e) && !InTestHost(app)))
 {
     return CannotStart(e);
 }
@@ -115,7 +117,7 @@ try
 {
     await app.RunAsync();
 }
-catch (Exception e) when (IsSettingsProblem(e))
+catch (Exception e) when (IsSettingsProblem(e) && !InTestHost(app))
 {
     return CannotStart(e);
 }
@@ -126,6 +128,10 @@ return 0;
 // value the configuration binder cannot convert (Security:TokenMinutes=abc).
 static bool IsSettingsProblem(Exception e) => e is ConfigurationProblemException or Microsoft.Extensions.Options.OptionsValidationException
     || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
+
+// True under WebApplicationFactory (the tests' in-memory server), where a start-up failure must stay an exception.
+static bool InTestHost(WebApplication app) =>
+    app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.GetType().FullName == "Microsoft.AspNetCore.TestHost.TestServer";
 
 static int CannotStart(Exception e)
 {
