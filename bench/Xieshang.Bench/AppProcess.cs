@@ -129,24 +129,29 @@ public sealed class AppProcess : IAsyncDisposable
         return body!.AccessToken;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Kills a child process (and its children) if it still runs, waits for it and disposes it.</summary>
+    internal static async Task KillAsync(Process process)
     {
         try
         {
-            if (!_process.HasExited)
+            if (!process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
             }
         }
         catch (InvalidOperationException) { }
-        _process.Dispose();
+        process.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync(_process);
         lock (_logLock)
         {
             _closed = true;
             _log.Dispose();
         }
-        await Task.CompletedTask;
     }
 
     private void Write(string? line)

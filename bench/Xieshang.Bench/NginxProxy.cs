@@ -150,17 +150,5 @@ public sealed partial class NginxProxy : IAsyncDisposable
     private static string ReadLog(string dir) =>
         File.Exists(Path.Combine(dir, "error.log")) ? string.Join('\n', File.ReadLines(Path.Combine(dir, "error.log")).TakeLast(10)) : "";
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException) { }
-        _process.Dispose();
-    }
+    public async ValueTask DisposeAsync() => await AppProcess.KillAsync(_process);
 }
